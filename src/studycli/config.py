@@ -1,0 +1,97 @@
+"""Where things live and what day it is: the only module that reads the environment.
+
+* ``STUDY_HOME``   folder for the progress database (default: platformdirs' user data dir)
+* ``STUDY_DECKS``  extra deck folders, separated by ``os.pathsep``
+* ``STUDY_PLANS``  extra plan folders, separated by ``os.pathsep``
+* ``STUDY_TODAY``  ``YYYY-MM-DD``: take this date as today (testing, catching up, travelling)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .errors import StudyError
+
+APP_NAME = "studycli"
+DB_NAME = "progress.db"
+DEFAULT_PLAN = "starter"
+
+# Settings stored in the progress database (see `study config`).
+SETTING_PLAN = "plan"
+SETTING_PLAN_START = "plan_start"
+SETTING_DECKS = "decks"
+SETTING_PLANS = "plans"
+USER_SETTINGS = {
+    SETTING_DECKS: "extra deck folders, separated by '" + os.pathsep + "'",
+    SETTING_PLANS: "extra plan folders, separated by '" + os.pathsep + "'",
+    SETTING_PLAN: "the active plan's id (set it with `study plan --use`)",
+    SETTING_PLAN_START: "the day the active plan started, YYYY-MM-DD",
+}
+
+
+def data_dir(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    home = env.get("STUDY_HOME")
+    if home:
+        return Path(home).expanduser()
+    from platformdirs import user_data_dir  # imported late: `study --help` need not pay for it
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def db_path(env: Mapping[str, str] | None = None) -> Path:
+    return data_dir(env) / DB_NAME
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise StudyError(
+            f"{what} {text!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-01-31"
+        ) from None
+
+
+def today(env: Mapping[str, str] | None = None) -> date:
+    env = os.environ if env is None else env
+    forced = env.get("STUDY_TODAY")
+    if forced:
+        return parse_date(forced, "STUDY_TODAY")
+    return date.today()
+
+
+def split_dirs(value: str | None) -> list[Path]:
+    if not value:
+        return []
+    return [Path(part).expanduser() for part in value.split(os.pathsep) if part.strip()]
+
+
+def _bundled(name: str) -> Path:
+    """Bundled content: inside the installed package, or the repository folder in a checkout."""
+    packaged = Path(__file__).parent / "_content" / name
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / name
+
+
+@dataclass(frozen=True)
+class ContentDirs:
+    """Content roots in override order: later roots win when two files share an id."""
+
+    decks: tuple[tuple[Path, bool], ...]  # (folder, bundled?)
+    plans: tuple[tuple[Path, bool], ...]
+
+
+def content_dirs(settings: Mapping[str, str], env: Mapping[str, str] | None = None) -> ContentDirs:
+    env = os.environ if env is None else env
+    decks = [(_bundled("decks"), True)]
+    decks += [(p, False) for p in split_dirs(settings.get(SETTING_DECKS))]
+    decks += [(p, False) for p in split_dirs(env.get("STUDY_DECKS"))]
+    plans = [(_bundled("plans"), True)]
+    plans += [(p, False) for p in split_dirs(settings.get(SETTING_PLANS))]
+    plans += [(p, False) for p in split_dirs(env.get("STUDY_PLANS"))]
+    return ContentDirs(tuple(decks), tuple(plans))

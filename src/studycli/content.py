@@ -1,0 +1,50 @@
+"""Gather bundled and user decks and plans into one `Collection`, applying overrides.
+
+A user file whose id equals a bundled one replaces it (so people can fix or extend a bundled deck
+without forking the tool). Plans are checked against the final set of deck ids.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import ContentDirs
+from .decks import iter_deck_files, load_deck_file
+from .model import Collection, Deck, Diagnostic, Plan
+from .plans import iter_plan_files, load_plan_file
+
+
+def load_collection(dirs: ContentDirs) -> Collection:
+    diagnostics: list[Diagnostic] = []
+    decks: dict[str, Deck] = {}
+    for root, bundled in dirs.decks:
+        if not _usable(root, bundled, "deck", diagnostics):
+            continue
+        for path in iter_deck_files(root):
+            parsed = load_deck_file(path, root, bundled)
+            diagnostics.extend(parsed.diagnostics)
+            if parsed.deck is not None:
+                decks[parsed.deck.id] = parsed.deck
+    known = frozenset(decks)
+    plans: dict[str, Plan] = {}
+    for root, bundled in dirs.plans:
+        if not _usable(root, bundled, "plan", diagnostics):
+            continue
+        for path in iter_plan_files(root):
+            parsed = load_plan_file(path, root, bundled, known)
+            diagnostics.extend(parsed.diagnostics)
+            if parsed.plan is not None:
+                plans[parsed.plan.id] = parsed.plan
+    return Collection(tuple(decks.values()), tuple(plans.values()), tuple(diagnostics))
+
+
+def _usable(root: Path, bundled: bool, kind: str, diagnostics: list[Diagnostic]) -> bool:
+    if root.is_dir():
+        return True
+    if not bundled:
+        diagnostics.append(
+            Diagnostic(
+                str(root), 0, f"{kind} folder does not exist (from settings or environment)", "warning"
+            )
+        )
+    return False

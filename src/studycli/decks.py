@@ -1,0 +1,319 @@
+"""Deck files (Markdown + YAML frontmatter) to `Deck` values, with located diagnostics.
+
+Parsing is a pure function of the file text, so every format rule is tested on strings. The body is
+read with markdown-it (the parser rich itself uses), not with line regexes, so a `## ` inside a fenced
+code block stays code and a task list is only a task list where Markdown says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from frontmatter.default_handlers import YAMLHandler
+from markdown_it import MarkdownIt
+
+from . import yamlsrc
+from .model import CATEGORIES, LEVELS, Card, CardKind, Deck, Diagnostic, Option
+from .textsafe import clean, has_controls
+
+DECK_KEYS = ("title", "area", "category", "levels", "skills", "subtopics", "sources")
+REQUIRED_KEYS = ("title", "area")
+_ANCHOR = re.compile(r"\s*\{#([^}]*)\}\s*$")
+_ANCHOR_OK = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_TASK = re.compile(r"^\[( |x|X)\]\s+(.*)$", re.DOTALL)
+_MD = MarkdownIt("commonmark")
+_HANDLER = YAMLHandler()
+
+
+def normalise_question(text: str) -> str:
+    """Case- and whitespace-insensitive form of a question, so small edits keep progress."""
+    return " ".join(text.lower().split())
+
+
+def derived_card_id(deck_id: str, question: str) -> str:
+    digest = hashlib.sha1(normalise_question(question).encode("utf-8")).hexdigest()[:10]
+    return f"{deck_id}#q-{digest}"
+
+
+def deck_id_for(path: Path, root: Path) -> str:
+    return path.relative_to(root).with_suffix("").as_posix()
+
+
+@dataclass(frozen=True)
+class ParsedDeck:
+    deck: Deck | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def parse_deck(text: str, deck_id: str, path: str = "<deck>", bundled: bool = False) -> ParsedDeck:
+    """Parse one deck file. Returns the deck (None if unusable) and every problem found.
+
+    Bad cards are dropped with a diagnostic while the rest of the deck stays usable: one typo in a
+    user's deck must not take the whole topic away from today's check.
+    """
+    diags: list[Diagnostic] = []
+
+    def report(line: int, message: str, severity: str = "error") -> None:
+        diags.append(Diagnostic(path, line, message, severity))
+
+    if has_controls(text):
+        report(1, "terminal control characters found; they were removed", "warning")
+    text = clean(text)
+
+    if not _HANDLER.detect(text):
+        report(1, "no YAML frontmatter: the file must start with a '---' line")
+        return ParsedDeck(None, tuple(diags))
+    try:
+        fm_text, content = _HANDLER.split(text)
+    except ValueError:
+        report(1, "frontmatter is not closed: add a '---' line after it")
+        return ParsedDeck(None, tuple(diags))
+    opening = _HANDLER.FM_BOUNDARY.match(text)  # detect() succeeded, so this matches
+    fm_start = text.count("\n", 0, opening.end() if opening else 0) + 1
+    body_offset = len(text) - len(content)
+    body_line = text.count("\n", 0, body_offset) + 1
+
+    try:
+        meta = yamlsrc.load(fm_text, first_line=fm_start)
+    except yamlsrc.YamlError as exc:
+        report(exc.line, exc.message)
+        return ParsedDeck(None, tuple(diags))
+    values = _check_meta(meta, report)
+    if values is None:
+        return ParsedDeck(None, tuple(diags))
+
+    summary, cards = _parse_body(content, deck_id, body_line, report)
+    if not cards:
+        report(body_line, "deck has no cards: add a '## Question' heading", "warning")
+    deck = Deck(
+        id=deck_id,
+        summary=summary,
+        cards=tuple(cards),
+        path=Path(path),
+        bundled=bundled,
+        **values,
+    )
+    return ParsedDeck(deck, tuple(diags))
+
+
+def _check_meta(meta: yamlsrc.Located, report: Any) -> dict[str, Any] | None:
+    data = meta.value
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        report(meta.first_line, "frontmatter must be a mapping of keys to values")
+        return None
+    for key in data:
+        if key not in DECK_KEYS:
+            report(meta.line(key), f"unknown frontmatter key {key!r} (allowed: {', '.join(DECK_KEYS)})")
+    missing = [k for k in REQUIRED_KEYS if not _nonempty_str(data.get(k))]
+    for key in missing:
+        report(meta.line(key), f"frontmatter needs a non-empty {key!r}")
+    if missing:
+        return None
+    category = data.get("category", "must")
+    if category not in CATEGORIES:
+        report(meta.line("category"), f"category {category!r} is not one of {', '.join(CATEGORIES)}")
+        category = "must"
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("levels", "skills", "subtopics", "sources"):
+        raw = data.get(key, [])
+        if raw is None:
+            raw = []
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list):
+            report(meta.line(key), f"{key!r} must be a list")
+            raw = []
+        items: list[str] = []
+        for i, item in enumerate(raw):
+            if not isinstance(item, (str, int, float)) or isinstance(item, bool):
+                report(meta.line(key, i), f"{key!r} item {i + 1} must be text")
+                continue
+            item = str(item).strip()
+            if key == "levels" and item not in LEVELS:
+                report(meta.line(key, i), f"level {item!r} is not one of {', '.join(LEVELS)}")
+                continue
+            if item in items:
+                report(meta.line(key, i), f"duplicate {key} entry {item!r}", "warning")
+                continue
+            items.append(item)
+        lists[key] = tuple(items)
+    return {
+        "title": str(data["title"]).strip(),
+        "area": str(data["area"]).strip(),
+        "category": category,
+        **lists,
+    }
+
+
+def _nonempty_str(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and str(value).strip() != ""
+
+
+@dataclass
+class _Section:
+    heading_line: int  # 0-based within body
+    start: int  # first body line after the heading (0-based)
+    end: int  # exclusive
+    title: str
+
+
+def _parse_body(content: str, deck_id: str, body_line: int, report: Any) -> tuple[str, list[Card]]:
+    lines = content.split("\n")
+    tokens = _MD.parse(content)
+    sections: list[_Section] = []
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open" or token.level != 0 or token.tag != "h2":
+            continue
+        assert token.map is not None
+        if token.markup != "##":
+            report(
+                body_line + token.map[0],
+                "underlined (setext) heading is not a card; write '## Question' instead",
+                "warning",
+            )
+            continue
+        sections.append(_Section(token.map[0], token.map[1], len(lines), tokens[i + 1].content))
+    for current, following in itertools.pairwise(sections):
+        current.end = following.heading_line
+    summary_end = sections[0].heading_line if sections else len(lines)
+    summary = "\n".join(lines[:summary_end]).strip()
+
+    cards: list[Card] = []
+    seen: dict[str, int] = {}
+    for section in sections:
+        card = _parse_card(section, lines, deck_id, body_line, report)
+        if card is None:
+            continue
+        if card.id in seen:
+            report(
+                card.line,
+                f"duplicate card id {card.id!r} (first used on line {seen[card.id]})",
+            )
+            continue
+        seen[card.id] = card.line
+        cards.append(card)
+    return summary, cards
+
+
+def _parse_card(
+    section: _Section, lines: list[str], deck_id: str, body_line: int, report: Any
+) -> Card | None:
+    line_no = body_line + section.heading_line
+    title = section.title
+    anchor_match = _ANCHOR.search(title)
+    if anchor_match:
+        anchor = anchor_match.group(1)
+        question = title[: anchor_match.start()].strip()
+        if not _ANCHOR_OK.match(anchor):
+            report(
+                line_no,
+                f"card id {anchor!r} may only hold lowercase letters, digits, '-' and '_'",
+            )
+            return None
+        card_id = f"{deck_id}#{anchor}"
+    else:
+        question = title.strip()
+        card_id = derived_card_id(deck_id, question)
+    if not question:
+        report(line_no, "card heading has no question text")
+        return None
+
+    body_lines = lines[section.start : section.end]
+    body = "\n".join(body_lines)
+    options, stem, explanation, mcq_problem = _split_mcq(body, body_line + section.start)
+    if mcq_problem:
+        report(mcq_problem[0], mcq_problem[1])
+        return None
+    if options:
+        if not explanation:
+            report(line_no, "multiple-choice card has no explanation after its options", "warning")
+        return Card(
+            id=card_id,
+            deck_id=deck_id,
+            question=question,
+            kind=CardKind.MCQ,
+            stem=stem,
+            options=tuple(options),
+            explanation=explanation,
+            answer=explanation,
+            line=line_no,
+        )
+    answer = body.strip()
+    if not answer:
+        report(line_no, f"card {question!r} has no answer")
+        return None
+    return Card(id=card_id, deck_id=deck_id, question=question, answer=answer, line=line_no)
+
+
+def _split_mcq(body: str, first_line: int) -> tuple[list[Option], str, str, tuple[int, str] | None]:
+    """Find the first top-level task list; it makes the card multiple choice."""
+    tokens = _MD.parse(body)
+    body_lines = body.split("\n")
+    for i, token in enumerate(tokens):
+        if token.type != "bullet_list_open" or token.level != 0:
+            continue
+        items = _list_items(tokens, i)
+        tasks = [_TASK.match(text) for _, text in items]
+        if not any(tasks):
+            continue
+        assert token.map is not None
+        where = first_line + token.map[0]
+        if not all(tasks):
+            return [], "", "", (where, "task list mixes '- [ ]' options with plain items")
+        options = [Option(" ".join(m.group(2).split()), m.group(1) in "xX") for m in tasks if m is not None]
+        correct = sum(o.correct for o in options)
+        if correct != 1:
+            return [], "", "", (where, f"multiple choice needs exactly one [x] option, found {correct}")
+        if len(options) < 3:
+            return [], "", "", (where, "multiple choice needs at least two wrong options")
+        stem = "\n".join(body_lines[: token.map[0]]).strip()
+        explanation = "\n".join(body_lines[token.map[1] :]).strip()
+        return options, stem, explanation, None
+    return [], "", "", None
+
+
+def _list_items(tokens: Sequence[Any], start: int) -> list[tuple[int, str]]:
+    """(line, inline text) of each item of the list opened at tokens[start]."""
+    items: list[tuple[int, str]] = []
+    depth = 0
+    for token in tokens[start:]:
+        if token.type == "bullet_list_open":
+            depth += 1
+        elif token.type == "bullet_list_close":
+            depth -= 1
+            if depth == 0:
+                break
+        elif token.type == "list_item_open" and depth == 1:
+            items.append((token.map[0] if token.map else 0, ""))
+        elif token.type == "inline" and depth == 1 and items and not items[-1][1]:
+            items[-1] = (items[-1][0], token.content)
+    return items
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def iter_deck_files(root: Path) -> Iterable[Path]:
+    for path in sorted(root.rglob("*.md")):
+        if path.name.lower() == "readme.md" or any(p.startswith(".") for p in path.parts):
+            continue
+        yield path
+
+
+def load_deck_file(path: Path, root: Path, bundled: bool) -> ParsedDeck:
+    deck_id = deck_id_for(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return ParsedDeck(None, (Diagnostic(str(path), 0, f"not UTF-8 text: {exc.reason}"),))
+    except OSError as exc:
+        return ParsedDeck(None, (Diagnostic(str(path), 0, f"cannot read: {exc.strerror}"),))
+    return parse_deck(text, deck_id, str(path), bundled)

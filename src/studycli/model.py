@@ -1,0 +1,189 @@
+"""Plain, frozen data shared by the pure core and the shell.
+
+Everything here is immutable so the core functions can be tested by building values by hand and
+comparing them, with no database or terminal in sight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from pathlib import Path
+
+CATEGORIES = ("must", "good-to-know", "specialisation")
+LEVELS = ("mid", "senior", "principal")
+
+
+class CardKind(str, Enum):
+    BASIC = "basic"
+    MCQ = "mcq"
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class Card:
+    """One question. `id` is global: `<deck id>#<anchor>`."""
+
+    id: str
+    deck_id: str
+    question: str
+    answer: str = ""
+    kind: CardKind = CardKind.BASIC
+    stem: str = ""  # Markdown shown under the question (MCQ code snippets and the like)
+    options: tuple[Option, ...] = ()
+    explanation: str = ""
+    line: int = 0
+
+    @property
+    def correct_index(self) -> int:
+        for i, option in enumerate(self.options):
+            if option.correct:
+                return i
+        raise ValueError(f"card {self.id} has no correct option")
+
+
+@dataclass(frozen=True)
+class Deck:
+    id: str
+    title: str
+    area: str
+    category: str = "must"
+    levels: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    subtopics: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    summary: str = ""
+    cards: tuple[Card, ...] = ()
+    path: Path | None = None
+    bundled: bool = True
+
+
+@dataclass(frozen=True)
+class Week:
+    number: int
+    theme: str
+    topics: tuple[str, ...]
+    goals: tuple[str, ...] = ()
+    # (day 1-7, topics introduced that day); week topics named under no day start on day 1
+    days: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    line: int = 0
+
+    @property
+    def all_topics(self) -> tuple[str, ...]:
+        seen = dict.fromkeys(self.topics)
+        for _, topics in self.days:
+            seen.update(dict.fromkeys(topics))
+        return tuple(seen)
+
+    def _unassigned(self) -> tuple[str, ...]:
+        named = {t for _, topics in self.days for t in topics}
+        return tuple(t for t in self.topics if t not in named)
+
+    def topics_for_day(self, day: int) -> tuple[str, ...]:
+        """Topics introduced on `day` (1-7). Without `days`, every day is the whole week's."""
+        if not self.days:
+            return self.topics
+        found = list(self._unassigned()) if day == 1 else []
+        for number, topics in self.days:
+            if number == day:
+                found.extend(t for t in topics if t not in found)
+        return tuple(found)
+
+    def topics_up_to_day(self, day: int) -> tuple[str, ...]:
+        if not self.days:
+            return self.topics
+        seen = list(self._unassigned())
+        for number, topics in self.days:  # sorted by day number at parse time
+            if number <= day:
+                seen.extend(t for t in topics if t not in seen)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    title: str
+    description: str
+    weeks: tuple[Week, ...]
+    path: Path | None = None
+    bundled: bool = True
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Every topic the plan names, in first-appearance order."""
+        seen: dict[str, None] = {}
+        for week in self.weeks:
+            seen.update(dict.fromkeys(week.all_topics))
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class CardState:
+    """SM-2 memory of one card. A card with no state has never been reviewed."""
+
+    card_id: str
+    ef: float = 2.5
+    interval: int = 0
+    repetitions: int = 0
+    due: date | None = None
+    lapses: int = 0
+    reviews: int = 0
+    last_review: date | None = None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found in a deck, plan or the store, located for a human to fix."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # error | warning
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question to ask in a knowledge check."""
+
+    card: Card
+    source: str  # "new" | "review"
+    repeat: bool = False
+
+
+@dataclass(frozen=True)
+class GradedItem:
+    card_id: str
+    source: str
+    quality: int
+    repeat: bool
+
+
+@dataclass(frozen=True)
+class Collection:
+    """All content visible to the user: bundled plus their own folders, overrides applied."""
+
+    decks: tuple[Deck, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    def deck(self, deck_id: str) -> Deck | None:
+        for deck in self.decks:
+            if deck.id == deck_id:
+                return deck
+        return None
+
+    def plan(self, plan_id: str) -> Plan | None:
+        for plan in self.plans:
+            if plan.id == plan_id:
+                return plan
+        return None

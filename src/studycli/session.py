@@ -1,0 +1,202 @@
+"""Building a knowledge check and running its queue: pure functions and a pure state machine.
+
+A check asks `size` items: `round(size * new_ratio)` never-seen cards from the plan and the rest
+due reviews. If either pool is short, the other fills the gap. Review order is most overdue first;
+new order is today's topics, then earlier topics of the plan that still have unseen cards, then
+decks the plan does not name. Within those groups, optional gap-rating priorities (dunno, unsure,
+unrated, know) reorder topics.
+
+During the check, SM-2's rule 7 applies: an item graded below 4 comes back at the end of the same
+check until it is graded 4 or more. Those repeats are logged but never move the schedule again.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from .model import Card, CardState, Deck, GradedItem, Item
+from .sm2 import REPEAT_BELOW
+
+
+def quotas(size: int, new_ratio: float, new_available: int, review_available: int) -> tuple[int, int]:
+    """(new, review) counts for a check; each pool tops up the other when it runs short."""
+    if size < 0 or not 0.0 <= new_ratio <= 1.0:
+        raise ValueError("size must be >= 0 and new_ratio within [0, 1]")
+    want_new = int(size * new_ratio + 0.5)
+    new = min(want_new, new_available)
+    review = min(size - want_new, review_available)
+    spare = size - new - review
+    extra_review = min(spare, review_available - review)
+    review += extra_review
+    new += min(spare - extra_review, new_available - new)
+    return new, review
+
+
+def topic_order(
+    today_topics: Sequence[str],
+    reached_topics: Sequence[str],
+    all_deck_ids: Iterable[str],
+    plan_topics: Sequence[str],
+    priority: Mapping[str, int] | None = None,
+) -> list[str]:
+    """Topics whose new cards may be introduced today, best first.
+
+    Three bands: today's topics, then the plan's earlier topics, then decks the plan never names.
+    Future weeks' topics are not introduced early. Within a band, a lower `priority` value (from
+    gap ratings: dunno 0, unsure 1, unrated 2, know 3) comes first; ties keep plan order.
+    """
+    priority = priority or {}
+    in_plan = set(plan_topics)
+    bands = [
+        list(dict.fromkeys(today_topics)),
+        [t for t in dict.fromkeys(reached_topics) if t not in set(today_topics)],
+        sorted(d for d in all_deck_ids if d not in in_plan),
+    ]
+    ordered: list[str] = []
+    for band in bands:
+        ranked = sorted(enumerate(band), key=lambda pair: (priority.get(pair[1], 2), pair[0]))
+        ordered.extend(t for _, t in ranked if t not in ordered)
+    return ordered
+
+
+def review_pool(cards: Iterable[Card], states: Mapping[str, CardState], today: date) -> list[Card]:
+    """Cards due today or earlier, most overdue first (then the lower EF, then id, for stability)."""
+    due: list[tuple[date, float, str, Card]] = []
+    for card in cards:
+        state = states.get(card.id)
+        if state is not None and state.due is not None and state.due <= today:
+            due.append((state.due, state.ef, card.id, card))
+    due.sort(key=lambda entry: entry[:3])
+    return [entry[3] for entry in due]
+
+
+def new_pool(decks: Mapping[str, Deck], order: Sequence[str], states: Mapping[str, CardState]) -> list[Card]:
+    pool: list[Card] = []
+    for topic in order:
+        deck = decks.get(topic)
+        if deck is None:
+            continue
+        pool.extend(card for card in deck.cards if card.id not in states)
+    return pool
+
+
+def interleave(new: Sequence[Item], review: Sequence[Item]) -> list[Item]:
+    """Spread reviews evenly among new items, so the check does not end on a block of one kind."""
+    out: list[Item] = []
+    i = j = 0
+    while i < len(new) or j < len(review):
+        take_new = j >= len(review) or (
+            i < len(new) and (i + 1) / (len(new) + 1) <= (j + 1) / (len(review) + 1)
+        )
+        if take_new:
+            out.append(new[i])
+            i += 1
+        else:
+            out.append(review[j])
+            j += 1
+    return out
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    today: date
+    size: int = 10
+    new_ratio: float = 0.7
+    topics: tuple[str, ...] = ()  # limit to these deck ids; empty means all
+
+
+def build_check(
+    request: CheckRequest,
+    decks: Mapping[str, Deck],
+    states: Mapping[str, CardState],
+    order: Sequence[str],
+) -> list[Item]:
+    """The items of one check. `order` comes from `topic_order`."""
+    allowed = set(request.topics) if request.topics else None
+    if allowed is not None:
+        order = [t for t in order if t in allowed] + sorted(allowed - set(order))
+        visible = [decks[d] for d in decks if d in allowed]
+    else:
+        visible = list(decks.values())
+    reviews = review_pool((c for d in visible for c in d.cards), states, request.today)
+    fresh = new_pool(decks, order, states)
+    n_new, n_review = quotas(request.size, request.new_ratio, len(fresh), len(reviews))
+    return interleave(
+        [Item(card, "new") for card in fresh[:n_new]],
+        [Item(card, "review") for card in reviews[:n_review]],
+    )
+
+
+@dataclass
+class CheckRun:
+    """The queue of one check while it is being asked, with rule-7 repeats.
+
+    Pure: it never touches storage. The shell asks `current`, records the grade it gets, and calls
+    `grade`, which says whether the grade should move the schedule (first attempts only).
+    """
+
+    items: Sequence[Item]
+    queue: deque[Item] = field(init=False)
+    graded: list[GradedItem] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.queue = deque(self.items)
+
+    @property
+    def current(self) -> Item | None:
+        return self.queue[0] if self.queue else None
+
+    @property
+    def done(self) -> bool:
+        return not self.queue
+
+    @property
+    def first_attempts_done(self) -> int:
+        return sum(1 for g in self.graded if not g.repeat)
+
+    @property
+    def pending_repeats(self) -> int:
+        return sum(1 for item in self.queue if item.repeat)
+
+    def grade(self, quality: int) -> Item:
+        """Grade the current item; returns it. Items below 4 go to the back as repeats."""
+        item = self.queue.popleft()
+        self.graded.append(GradedItem(item.card.id, item.source, quality, item.repeat))
+        if quality < REPEAT_BELOW:
+            self.queue.append(Item(item.card, item.source, repeat=True))
+        return item
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    asked: int  # first attempts graded
+    planned: int
+    repeats: int
+    score: float | None  # mean quality / 5 over first attempts
+    new_score: float | None
+    new_count: int
+    review_score: float | None
+    review_count: int
+
+
+def summarise(graded: Sequence[GradedItem], planned: int) -> CheckSummary:
+    first = [g for g in graded if not g.repeat]
+    new = [g.quality for g in first if g.source == "new"]
+    review = [g.quality for g in first if g.source == "review"]
+
+    def score(qualities: Sequence[int]) -> float | None:
+        return sum(qualities) / (5 * len(qualities)) if qualities else None
+
+    return CheckSummary(
+        asked=len(first),
+        planned=planned,
+        repeats=len(graded) - len(first),
+        score=score([g.quality for g in first]),
+        new_score=score(new),
+        new_count=len(new),
+        review_score=score(review),
+        review_count=len(review),
+    )

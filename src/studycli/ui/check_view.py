@@ -1,0 +1,203 @@
+"""The knowledge check on screen: ask, reveal, grade, and the end-of-check summary."""
+
+from __future__ import annotations
+
+import string
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from ..model import CardKind, Deck, Item
+from ..session import CheckRun, CheckSummary
+from ..stats import DueOutlook
+from .console import untrusted, untrusted_markdown
+from .prompt import Prompter
+
+GRADE_LEGEND = (
+    ("0", "blank"),
+    ("1", "wrong"),
+    ("2", "nearly"),
+    ("3", "hard"),
+    ("4", "good"),
+    ("5", "easy"),
+)
+MCQ_CORRECT = 4
+MCQ_WRONG = 1
+QUIT = "q"
+
+Recorder = Callable[[Item, int, float], None]
+
+
+@dataclass
+class Outcome:
+    status: str  # completed | interrupted | eof | quit
+
+
+def _header(run: CheckRun, item: Item, deck: Deck | None, total: int) -> Rule:
+    """A rule naming position, kind and topic, with a small bar of how far the check has got."""
+    done = run.first_attempts_done
+    if item.repeat:
+        counter = Text(f"again ({run.pending_repeats} left)", style="warn")
+    else:
+        counter = Text(f"{done + 1}/{total}", style="accent")
+    label = Text.assemble(
+        counter,
+        " ",
+        Text("━" * done, style="accent"),
+        Text("━" * (total - done), style="muted"),
+        Text(" · ", style="muted"),
+        Text("repeat" if item.repeat else item.source, style="muted"),
+        Text(" · ", style="muted"),
+        untrusted(f"{deck.area} › {deck.title}" if deck else item.card.deck_id),
+    )
+    return Rule(label, align="left", style="muted")
+
+
+def _grade_legend() -> Text:
+    text = Text("Grade ", style="heading")
+    for i, (key, meaning) in enumerate(GRADE_LEGEND):
+        if i:
+            text.append(" · ", style="muted")
+        text.append(key, style="key")
+        text.append(f" {meaning}", style="muted")
+    text.append("   q", style="key")
+    text.append(" stop", style="muted")
+    text.append("\n> ")
+    return text
+
+
+def ask(
+    console: Console,
+    prompter: Prompter,
+    run: CheckRun,
+    item: Item,
+    deck: Deck | None,
+    total: int,
+) -> int | None:
+    """Ask one item; returns its quality, or None if the user chose to stop."""
+    card = item.card
+    console.print()
+    console.print(_header(run, item, deck, total))
+    console.print(Text.assemble(Text("Q  ", style="accent"), untrusted(card.question)), style="heading")
+    if card.stem:
+        console.print(untrusted_markdown(card.stem))
+
+    if card.kind is CardKind.MCQ:
+        letters = string.ascii_lowercase[: len(card.options)]
+        for letter, option in zip(letters, card.options, strict=False):
+            console.print(Text.assemble(Text(f"  {letter}) ", style="key"), untrusted(option.text)))
+        choice = prompter.choose(
+            Text(f"Choose {letters[0]}-{letters[-1]} (q stop) > ", style="heading"), [*letters, QUIT]
+        )
+        if choice == QUIT:
+            return None
+        picked = letters.index(choice)
+        right = card.correct_index
+        if picked == right:
+            console.print(Text("✓ correct", style="good bold"))
+        else:
+            console.print(
+                Text.assemble(
+                    Text("✗ not quite", style="bad bold"),
+                    Text(" — the answer is ", style="muted"),
+                    Text(f"{letters[right]}) ", style="key"),
+                    untrusted(card.options[right].text),
+                )
+            )
+        if card.explanation:
+            console.print(
+                Panel(
+                    untrusted_markdown(card.explanation),
+                    title="Why",
+                    title_align="left",
+                    border_style="muted",
+                )
+            )
+        quality = MCQ_CORRECT if picked == right else MCQ_WRONG
+        prompter.pause(Text("Any key to continue ", style="muted"))
+        return quality
+
+    prompter.line(Text("Your answer (optional, Enter to reveal) > ", style="muted"))
+    console.print(
+        Panel(untrusted_markdown(card.answer), title="Answer", title_align="left", border_style="accent")
+    )
+    choice = prompter.choose(_grade_legend(), [key for key, _ in GRADE_LEGEND] + [QUIT])
+    return None if choice == QUIT else int(choice)
+
+
+def run_check(
+    console: Console,
+    prompter: Prompter,
+    run: CheckRun,
+    decks: Mapping[str, Deck],
+    record: Recorder,
+) -> Outcome:
+    """Drive the queue to the end. Every grade is handed to `record` (which commits) at once."""
+    total = len(run.items)
+    try:
+        while not run.done:
+            item = run.current
+            assert item is not None
+            started = time.monotonic()
+            quality = ask(console, prompter, run, item, decks.get(item.card.deck_id), total)
+            if quality is None:
+                return Outcome("quit")
+            record(item, quality, round(time.monotonic() - started, 1))
+            run.grade(quality)
+            if quality < 4 and not item.repeat:
+                console.print(Text("↻ this one comes back at the end of the check", style="muted"))
+    except KeyboardInterrupt:
+        console.print()
+        return Outcome("interrupted")
+    except EOFError:
+        console.print()
+        return Outcome("eof")
+    return Outcome("completed")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def render_summary(console: Console, summary: CheckSummary, outcome: Outcome, outlook: DueOutlook) -> None:
+    if outcome.status != "completed":
+        reason = {"interrupted": "Stopped with Ctrl-C", "eof": "Input ended", "quit": "Stopped"}[
+            outcome.status
+        ]
+        console.print(
+            Text(
+                f"{reason}: {summary.asked} of {summary.planned} items graded; every grade is saved.",
+                style="warn",
+            )
+        )
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="muted")
+    table.add_column()
+    table.add_row(
+        "Score", Text(f"{_pct(summary.score)}  ({summary.asked} items, mean grade / 5)", style="heading")
+    )
+    table.add_row("New", f"{_pct(summary.new_score)}  ({summary.new_count} items)")
+    table.add_row("Review", f"{_pct(summary.review_score)}  ({summary.review_count} items)")
+    if summary.repeats:
+        table.add_row("Repeats", f"{summary.repeats} (asked again until graded 4+; schedule unchanged)")
+    table.add_row("Next", describe_outlook(outlook))
+    console.print(
+        Panel(table, title="Knowledge check", title_align="left", border_style="accent", expand=False)
+    )
+
+
+def describe_outlook(outlook: DueOutlook) -> str:
+    parts = []
+    if outlook.due_now:
+        parts.append(f"{outlook.due_now} still due today")
+    if outlook.tomorrow or outlook.within_week:
+        parts.append(f"{outlook.tomorrow} due tomorrow, {outlook.within_week} within 7 days")
+    elif outlook.next_date:
+        parts.append(f"next review on {outlook.next_date.isoformat()}")
+    return "; ".join(parts) or "nothing scheduled yet"

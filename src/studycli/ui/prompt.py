@@ -1,0 +1,98 @@
+"""Reading answers: single keys on a terminal, whole lines when scripted.
+
+On a terminal a grade is one key press (typer's getchar, which raises KeyboardInterrupt on Ctrl-C
+and EOFError on Ctrl-D). When stdin is not a terminal, every answer is one line, so a session can be
+driven by a file or a pipe; the end of input ends the session cleanly.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Collection
+from typing import Protocol, TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+
+class Prompter(Protocol):
+    interactive: bool
+
+    def choose(self, prompt: Text, valid: Collection[str]) -> str:
+        """One of `valid` (lower-case); raises EOFError or KeyboardInterrupt to stop."""
+        ...
+
+    def line(self, prompt: Text) -> str: ...
+
+    def pause(self, prompt: Text) -> None: ...
+
+
+class KeyPrompter:
+    """Interactive: one key per choice, read without waiting for Enter."""
+
+    interactive = True
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def choose(self, prompt: Text, valid: Collection[str]) -> str:
+        import typer
+
+        self.console.print(prompt, end="")
+        while True:
+            key = typer.getchar().lower()
+            if key in valid:
+                self.console.print(key)
+                return key
+            if key in ("\r", "\n", " "):
+                continue
+            shown = key if key.isprintable() else repr(key)
+            self.console.print(Text(f" {shown}? ", style="bad"), end="")
+            self.console.print(Text(f"press one of: {' '.join(sorted(valid))} ", style="muted"), end="")
+
+    def line(self, prompt: Text) -> str:
+        return self.console.input(prompt)
+
+    def pause(self, prompt: Text) -> None:
+        import typer
+
+        self.console.print(prompt, end="")
+        typer.getchar()
+        self.console.print()
+
+
+class LinePrompter:
+    """Scripted: every answer is one line of `stream`; invalid lines are reported and skipped."""
+
+    interactive = False
+
+    def __init__(self, console: Console, errors: Console, stream: TextIO | None = None) -> None:
+        self.console = console
+        self.errors = errors
+        self.stream = stream if stream is not None else sys.stdin
+
+    def _read(self) -> str:
+        line = self.stream.readline()
+        if line == "":
+            raise EOFError
+        return line.rstrip("\r\n")
+
+    def choose(self, prompt: Text, valid: Collection[str]) -> str:
+        self.console.print(prompt, end="")
+        while True:
+            answer = self._read().strip().lower()
+            if answer in valid:
+                self.console.print(answer)
+                return answer
+            self.errors.print(
+                Text(f"invalid answer {answer!r}: expected one of {', '.join(sorted(valid))}", style="bad")
+            )
+
+    def line(self, prompt: Text) -> str:
+        self.console.print(prompt, end="")
+        text = self._read()
+        self.console.print(Text(text))
+        return text
+
+    def pause(self, prompt: Text) -> None:
+        return None

@@ -1,0 +1,141 @@
+"""Shared fixtures: an isolated progress store, small decks and plans, a CLI runner."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from studycli import config
+
+ALPHA = """\
+---
+title: Alpha topic
+area: Foundations
+category: must
+levels: [mid]
+skills: [alpha]
+subtopics:
+  - First alpha idea
+  - Second alpha idea
+sources: ["Someone 2020, A Paper"]
+---
+
+Alpha summary.
+
+## What is alpha one? {#a1}
+Alpha one answer.
+
+## What is alpha two? {#a2}
+Alpha two answer with `code`.
+
+## Which is alpha? {#a3}
+- [ ] beta
+- [x] alpha
+- [ ] gamma
+
+Because alpha is alpha.
+"""
+
+BETA = """\
+---
+title: Beta topic
+area: Deep Learning
+subtopics: [Beta idea]
+---
+
+## What is beta one? {#b1}
+Beta one answer.
+
+## What is beta two? {#b2}
+Beta two answer.
+"""
+
+GAMMA = """\
+---
+title: Gamma topic
+area: Classical ML
+---
+
+## What is gamma one? {#g1}
+Gamma one answer.
+"""
+
+PLAN = """\
+title: Test plan
+description: Two weeks.
+weeks:
+  - week: 1
+    theme: Start
+    topics: [t/alpha]
+  - week: 2
+    theme: Next
+    topics: [t/beta]
+"""
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty STUDY_HOME; no user content folders; no forced date."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("STUDY_HOME", str(path))
+    for name in ("STUDY_DECKS", "STUDY_PLANS", "STUDY_TODAY", "STUDY_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+    return path
+
+
+@pytest.fixture
+def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
+    """Replace the bundled content with three small decks and a two-week plan called 'starter'."""
+    root = tmp_path / "bundled"
+    write(root, "decks/t/alpha.md", ALPHA)
+    write(root, "decks/t/beta.md", BETA)
+    write(root, "decks/t/gamma.md", GAMMA)
+    write(root, "plans/starter.yaml", PLAN)
+    monkeypatch.setattr(config, "_bundled", lambda name: root / name)
+    return root
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
+    """Run `study ARGS` in-process, optionally as of a given day and with stdin text."""
+    from studycli.cli import app
+
+    def run(*args: str, today: str | None = None, input: str | None = None) -> object:
+        if today:
+            monkeypatch.setenv("STUDY_TODAY", today)
+        return runner.invoke(app, list(args), input=input)
+
+    return run
+
+
+@pytest.fixture
+def store_factory(tmp_path: Path) -> Iterator[Callable[..., object]]:
+    from studycli.store import Store
+
+    opened: list[Store] = []
+
+    def make(name: str = "progress.db") -> Store:
+        store = Store(tmp_path / "db" / name)
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        store.close()

@@ -1,0 +1,156 @@
+"""Building a check (70/30 mix, pools short, ordering) and running its rule-7 queue."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from studycli.model import Card, CardState, Deck, GradedItem, Item
+from studycli.session import (
+    CheckRequest,
+    CheckRun,
+    build_check,
+    interleave,
+    quotas,
+    summarise,
+    topic_order,
+)
+
+TODAY = date(2026, 5, 10)
+
+
+def deck(deck_id: str, n: int) -> Deck:
+    cards = tuple(Card(id=f"{deck_id}#c{i}", deck_id=deck_id, question=f"q{i}", answer="a") for i in range(n))
+    return Deck(id=deck_id, title=deck_id, area="A", cards=cards)
+
+
+def seen(card_id: str, due_offset: int, ef: float = 2.5) -> CardState:
+    return CardState(
+        card_id=card_id, ef=ef, interval=1, repetitions=1, due=TODAY + timedelta(days=due_offset)
+    )
+
+
+def test_default_mix_is_7_new_3_review() -> None:
+    assert quotas(10, 0.7, 50, 50) == (7, 3)
+
+
+@pytest.mark.parametrize(
+    ("new_avail", "review_avail", "expected"),
+    [
+        (2, 50, (2, 8)),  # new short: reviews fill
+        (50, 1, (9, 1)),  # reviews short: new fill
+        (2, 1, (2, 1)),  # both short
+        (0, 0, (0, 0)),
+        (0, 12, (0, 10)),
+        (12, 0, (10, 0)),
+    ],
+)
+def test_short_pools_fill_each_other(new_avail: int, review_avail: int, expected: tuple[int, int]) -> None:
+    assert quotas(10, 0.7, new_avail, review_avail) == expected
+
+
+@given(
+    st.integers(min_value=0, max_value=60),
+    st.floats(min_value=0, max_value=1),
+    st.integers(min_value=0, max_value=80),
+    st.integers(min_value=0, max_value=80),
+)
+def test_quota_invariants(size: int, ratio: float, new_avail: int, review_avail: int) -> None:
+    new, review = quotas(size, ratio, new_avail, review_avail)
+    assert 0 <= new <= new_avail and 0 <= review <= review_avail
+    assert new + review == min(size, new_avail + review_avail)
+    want_new = int(size * ratio + 0.5)
+    if new_avail >= want_new and review_avail >= size - want_new:
+        assert (new, review) == (want_new, size - want_new)
+
+
+def test_reviews_most_overdue_first_and_new_in_topic_order() -> None:
+    decks = {
+        d.id: d for d in (deck("x/today", 5), deck("x/earlier", 5), deck("x/extra", 5), deck("x/future", 5))
+    }
+    states = {
+        "x/earlier#c0": seen("x/earlier#c0", -1),
+        "x/earlier#c1": seen("x/earlier#c1", -9),
+        "x/earlier#c2": seen("x/earlier#c2", -3),
+        "x/earlier#c3": seen("x/earlier#c3", +2),  # not due yet
+        "x/today#c0": seen("x/today#c0", 0),
+    }
+    order = topic_order(["x/today"], ["x/earlier", "x/today"], decks, ["x/earlier", "x/today", "x/future"])
+    assert order == ["x/today", "x/earlier", "x/extra"]  # future week's topic is not introduced early
+    items = build_check(CheckRequest(TODAY, size=10, new_ratio=0.7), decks, states, order)
+    reviews = [i.card.id for i in items if i.source == "review"]
+    new = [i.card.id for i in items if i.source == "new"]
+    assert reviews == ["x/earlier#c1", "x/earlier#c2", "x/earlier#c0"]
+    assert new == [
+        "x/today#c1",
+        "x/today#c2",
+        "x/today#c3",
+        "x/today#c4",
+        "x/earlier#c4",
+        "x/extra#c0",
+        "x/extra#c1",
+    ]
+    assert len(items) == 10
+    assert not any(i.card.deck_id == "x/future" for i in items)
+
+
+def test_topic_filter_limits_both_pools() -> None:
+    decks = {d.id: d for d in (deck("x/a", 5), deck("x/b", 5))}
+    states = {"x/a#c0": seen("x/a#c0", -1), "x/b#c0": seen("x/b#c0", -1)}
+    order = topic_order([], [], decks, [])
+    items = build_check(CheckRequest(TODAY, size=10, topics=("x/b",)), decks, states, order)
+    assert {i.card.deck_id for i in items} == {"x/b"}
+    assert len(items) == 5
+
+
+def test_gap_priority_reorders_within_a_band() -> None:
+    order = topic_order(["a", "b", "c"], ["a", "b", "c"], ["a", "b", "c"], ["a", "b", "c"], {"a": 3, "c": 0})
+    assert order == ["c", "b", "a"]
+
+
+def test_interleave_spreads_reviews() -> None:
+    new = [Item(Card(f"n{i}", "d", "q"), "new") for i in range(7)]
+    review = [Item(Card(f"r{i}", "d", "q"), "review") for i in range(3)]
+    kinds = "".join(i.source[0] for i in interleave(new, review))
+    assert kinds.count("r") == 3 and kinds.count("n") == 7
+    assert "rr" not in kinds and not kinds.startswith("r") and not kinds.endswith("r")
+
+
+def test_rule_7_repeats_until_graded_4_or_more() -> None:
+    a, b = Card("a", "d", "qa"), Card("b", "d", "qb")
+    run = CheckRun([Item(a, "new"), Item(b, "review")])
+    run.grade(2)  # a fails: comes back
+    run.grade(5)  # b fine
+    assert run.current == Item(a, "new", repeat=True)
+    run.grade(3)  # still below 4: again
+    assert run.current == Item(a, "new", repeat=True)
+    run.grade(4)
+    assert run.done
+    assert [(g.card_id, g.quality, g.repeat) for g in run.graded] == [
+        ("a", 2, False),
+        ("b", 5, False),
+        ("a", 3, True),
+        ("a", 4, True),
+    ]
+
+
+def test_summary_scores_first_attempts_only() -> None:
+    graded = [
+        GradedItem("a", "new", 5, False),
+        GradedItem("b", "new", 2, False),
+        GradedItem("c", "review", 4, False),
+        GradedItem("b", "new", 5, True),
+    ]
+    summary = summarise(graded, planned=4)
+    assert summary.asked == 3 and summary.repeats == 1
+    assert summary.score == pytest.approx(11 / 15)
+    assert summary.new_score == pytest.approx(7 / 10)
+    assert summary.review_score == pytest.approx(4 / 5)
+
+
+def test_summary_of_nothing() -> None:
+    summary = summarise([], planned=10)
+    assert summary.score is None and summary.new_score is None and summary.asked == 0
