@@ -231,3 +231,19 @@ def test_locked_database_gives_a_clear_error(tmp_path: Path, monkeypatch: pytest
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
+
+
+def test_two_processes_creating_the_store_at_once(tmp_path: Path) -> None:
+    """First runs in two terminals at the same moment must not trip over each other's migration."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "progress.db"
+    code = "import sys; from pathlib import Path; from studycli.store import Store; Store(Path(sys.argv[1])).close()"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(path)], stderr=subprocess.PIPE) for _ in range(6)
+    ]
+    errors = [p.communicate(timeout=60)[1] for p in procs]
+    assert all(p.returncode == 0 for p in procs), errors
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION

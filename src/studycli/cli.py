@@ -98,9 +98,12 @@ def guarded(func: F) -> F:
         try:
             return func(shell, *args, **kwargs)
         except StudyError as exc:
-            shell.err.print(Text.assemble(Text("error: ", style="bad bold"), Text(exc.message)))
+            # soft_wrap: paths and commands in messages must stay whole for copy and paste
+            shell.err.print(
+                Text.assemble(Text("error: ", style="bad bold"), Text(exc.message)), soft_wrap=True
+            )
             if exc.hint:
-                shell.err.print(Text.assemble(Text("hint: ", style="muted"), Text(exc.hint)))
+                shell.err.print(Text.assemble(Text("hint: ", style="muted"), Text(exc.hint)), soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -281,7 +284,10 @@ def _print_preview(shell: Shell, items: list[Item], active: ActivePlan, today: d
         payload = {
             "date": today.isoformat(),
             "plan": active.plan.id if active.plan else None,
-            "items": [{"card_id": i.card.id, "deck": i.card.deck_id, "source": i.source} for i in items],
+            "items": [
+                {"card_id": i.card.id, "deck": i.card.deck_id, "source": i.source, "kind": i.card.kind.value}
+                for i in items
+            ],
         }
         shell.out.file.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return

@@ -40,14 +40,14 @@ def orphaned_progress(progress: Mapping[str, str], collection: Collection) -> li
     diags = []
     for deck_id, card_ids in by_deck.items():
         exists = collection.deck(deck_id) is not None
-        where = "no longer in its deck" if exists else "whose deck no longer exists"
+        where = "are no longer in that deck" if exists else "that deck no longer exists"
         sample = ", ".join(card_ids[:3]) + (" …" if len(card_ids) > 3 else "")
         diags.append(
             Diagnostic(
                 "progress",
                 0,
-                f"{len(card_ids)} card(s) of {deck_id!r} have progress but are {where} "
-                f"(kept, not deleted): {sample}",
+                f"{len(card_ids)} card(s) of {deck_id!r} have progress but {where} "
+                f"(progress kept, not deleted): {sample}",
                 "warning",
             )
         )

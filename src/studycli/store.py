@@ -190,9 +190,15 @@ class Store:
                 conn.backup(target)
             finally:
                 target.close()
-        for step in range(version, SCHEMA_VERSION):
+        while True:
             conn.execute("BEGIN IMMEDIATE")
             try:
+                # Re-read under the write lock: another process may have migrated meanwhile
+                # (two terminals starting studycli for the first time at once).
+                step = conn.execute("PRAGMA user_version").fetchone()[0]
+                if step >= SCHEMA_VERSION:
+                    conn.execute("COMMIT")
+                    return
                 for statement in _statements(MIGRATIONS[step]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {step + 1}")

@@ -7,8 +7,10 @@ driven by a file or a pipe; the end of input ends the session cleanly.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from typing import Protocol, TextIO
 
 from rich.console import Console
@@ -27,38 +29,74 @@ class Prompter(Protocol):
     def pause(self, prompt: Text) -> None: ...
 
 
+@contextmanager
+def _keys_mode(stream: TextIO) -> Iterator[Callable[[], str]]:
+    """Yield a function reading one key press without Enter and without echo.
+
+    Unlike click's getchar (typer.getchar), this does not flush type-ahead when it switches the
+    terminal mode (TCSANOW, not TCSAFLUSH): a grade key pressed while the answer is still being
+    drawn must not be lost. Ctrl-C still raises KeyboardInterrupt (signals stay on), and Ctrl-D
+    raises EOFError. Falls back to typer.getchar where termios does not exist.
+    """
+    try:
+        import termios
+        import tty
+
+        fd = stream.fileno()
+        saved = termios.tcgetattr(fd)
+    except (ImportError, OSError, ValueError, AttributeError):
+        import typer
+
+        yield lambda: typer.getchar()
+        return
+
+    def read() -> str:
+        data = os.read(fd, 32)  # an escape sequence (arrow key) arrives in one read
+        key = data.decode("utf-8", "replace")
+        if key in ("", "\x04"):
+            raise EOFError
+        if key == "\x03":
+            raise KeyboardInterrupt
+        return key
+
+    tty.setcbreak(fd, termios.TCSANOW)
+    try:
+        yield read
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+
+
 class KeyPrompter:
     """Interactive: one key per choice, read without waiting for Enter."""
 
     interactive = True
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, stream: TextIO | None = None) -> None:
         self.console = console
+        self.stream = stream if stream is not None else sys.stdin
 
     def choose(self, prompt: Text, valid: Collection[str]) -> str:
-        import typer
-
-        self.console.print(prompt, end="")
-        while True:
-            key = typer.getchar().lower()
-            if key in valid:
-                self.console.print(key)
-                return key
-            if key in ("\r", "\n", " "):
-                continue
-            shown = key if key.isprintable() else repr(key)
-            self.console.print(Text(f" {shown}? ", style="bad"), end="")
-            self.console.print(Text(f"press one of: {' '.join(sorted(valid))} ", style="muted"), end="")
+        with _keys_mode(self.stream) as read_key:
+            self.console.print(prompt, end="")
+            while True:
+                key = read_key().lower()
+                if key in valid:
+                    self.console.print(key)
+                    return key
+                if key in ("\r", "\n", " "):
+                    continue
+                shown = key if key.isprintable() else repr(key)
+                self.console.print(Text(f" {shown}? ", style="bad"), end="")
+                self.console.print(Text(f"press one of: {' '.join(sorted(valid))} ", style="muted"), end="")
 
     def line(self, prompt: Text) -> str:
         return self.console.input(prompt)
 
     def pause(self, prompt: Text) -> None:
-        import typer
-
-        self.console.print(prompt, end="")
-        typer.getchar()
-        self.console.print()
+        with _keys_mode(self.stream) as read_key:
+            self.console.print(prompt, end="")
+            read_key()
+            self.console.print()
 
 
 class LinePrompter:

@@ -1,0 +1,233 @@
+"""End to end: the installed program in a subprocess, scripted over several days and driven
+through a real pseudo-terminal with single keys and Ctrl-C. Uses the bundled content."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from studycli import config
+from studycli.content import load_collection
+from studycli.store import Store
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+
+
+def env_for(home: Path, today: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
+    env.update(STUDY_HOME=str(home), STUDY_TODAY=today, COLUMNS="100", NO_COLOR="1", TERM="xterm")
+    env.update(extra)
+    return env
+
+
+def study(
+    home: Path, today: str, *args: str, stdin: str = "", **extra: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "studycli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env_for(home, today, **extra),
+        timeout=120,
+    )
+
+
+def answers_for(items: list[dict], quality: int = 5) -> str:
+    """Script lines that answer every item correctly (MCQ letters looked up in the decks)."""
+    collection = load_collection(config.content_dirs({}))
+    cards = {c.id: c for d in collection.decks for c in d.cards}
+    lines = []
+    for item in items:
+        card = cards[item["card_id"]]
+        if item["kind"] == "mcq":
+            lines.append("abcdefgh"[card.correct_index])
+        else:
+            lines += ["my answer", str(quality)]
+    return "\n".join(lines) + "\n"
+
+
+def preview(home: Path, today: str) -> list[dict]:
+    result = study(home, today, "check", "--preview", "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["items"]
+
+
+def test_scripted_checks_across_days(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    # Plan day 5: the first three topics of the starter plan have been reached.
+    used = study(home, "2026-01-05", "plan", "--use", "starter", "--start", "2026-01-01")
+    assert used.returncode == 0, used.stderr
+    day1 = preview(home, "2026-01-05")
+    assert len(day1) == 10 and {i["source"] for i in day1} == {"new"}
+    first = study(home, "2026-01-05", "check", stdin=answers_for(day1))
+    assert first.returncode == 0, first.stderr
+    mcq = sum(1 for i in day1 if i["kind"] == "mcq")
+    expected = 100 * (5 * (10 - mcq) + 4 * mcq) / 50  # right MCQ answers count as quality 4
+    assert f"Score   {expected:.0f}%" in first.stdout
+    assert "Traceback" not in first.stdout + first.stderr
+
+    day2 = preview(home, "2026-01-06")
+    assert [i["source"] for i in day2].count("review") == 3
+    assert [i["source"] for i in day2].count("new") == 7
+    assert not {i["card_id"] for i in day2 if i["source"] == "new"} & {i["card_id"] for i in day1}
+    second = study(home, "2026-01-06", "check", stdin=answers_for(day2, quality=4))
+    assert second.returncode == 0, second.stderr
+
+    with Store(home / "progress.db") as store:
+        sessions = store.sessions()
+        reviews = store.reviews()
+        states = store.states()
+    assert [s.status for s in sessions] == ["completed", "completed"]
+    assert len(reviews) == 20
+    reviewed_twice = [c for c in states if states[c].reviews == 2]
+    assert len(reviewed_twice) == 3
+    assert all(states[c].interval == 6 for c in reviewed_twice)  # second success: 6 days
+
+
+def _controlling_tty() -> None:
+    """In the child: a new session whose controlling terminal is the pty, so Ctrl-C sends SIGINT."""
+    import fcntl
+    import termios
+
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class Terminal:
+    """A child process on a pseudo-terminal; read until text appears, with a hang guard."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.master, slave = pty.openpty()
+        self.proc = subprocess.Popen(
+            args,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+            preexec_fn=_controlling_tty,
+        )
+        os.close(slave)
+        self.screen = ""
+        self.cursor = 0
+
+    def expect(self, text: str, guard_s: float = 60.0) -> str:
+        """Wait for `text` to appear after the previous match; return the screen so far."""
+        while (found := self.screen.find(text, self.cursor)) < 0:
+            ready, _, _ = select.select([self.master], [], [], guard_s)
+            if not ready:
+                raise AssertionError(f"never saw {text!r}; screen:\n{self.screen}")
+            try:
+                chunk = os.read(self.master, 4096).decode("utf-8", "replace")
+            except OSError:  # child closed the terminal
+                raise AssertionError(f"exited before {text!r}; screen:\n{self.screen}") from None
+            self.screen += ANSI.sub("", chunk)
+        self.cursor = found + len(text)
+        return self.screen
+
+    def send(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def finish(self) -> int:
+        try:
+            while select.select([self.master], [], [], 5)[0]:
+                self.screen += ANSI.sub("", os.read(self.master, 4096).decode("utf-8", "replace"))
+        except OSError:
+            pass
+        code = self.proc.wait(timeout=60)
+        os.close(self.master)
+        return code
+
+
+DECK = """\
+---
+title: Keys deck
+area: Foundations
+---
+
+## First question? {#k1}
+First answer.
+
+## Second question? {#k2}
+- [ ] wrong
+- [x] right
+- [ ] also wrong
+
+Because.
+
+## Third question? {#k3}
+Third answer.
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_interactive_keys_and_ctrl_c_keep_grades(tmp_path: Path) -> None:
+    decks = tmp_path / "decks"
+    (decks / "e2e").mkdir(parents=True)
+    (decks / "e2e" / "keys.md").write_text(DECK)
+    home = tmp_path / "home"
+    env = env_for(home, "2026-01-05", STUDY_DECKS=str(decks))
+    term = Terminal([sys.executable, "-m", "studycli", "check", "--topic", "e2e/keys"], env)
+    term.expect("Your answer")
+    term.send("what I remember\r")
+    term.expect("First answer.")
+    term.expect("q stop")
+    term.expect("> ")
+    term.send("9")  # not a grade: the prompt says so and waits
+    term.expect("press one of")
+    term.send("5")
+    term.expect("Choose a-c")
+    term.send("b")
+    term.expect("correct")
+    term.send(" ")
+    term.expect("Third question?")
+    term.expect("Your answer")
+    term.send("\x03")  # Ctrl-C
+    code = term.finish()
+    assert code == 130, term.screen
+    assert "Stopped with Ctrl-C: 2 of 3 items graded" in term.screen
+    assert "Traceback" not in term.screen
+    with Store(home / "progress.db") as store:
+        assert [(r.card_id, r.quality) for r in store.reviews()] == [("e2e/keys#k1", 5), ("e2e/keys#k2", 4)]
+        assert store.sessions()[0].status == "interrupted"
+
+
+def test_sigint_while_waiting_for_a_line_keeps_grades(tmp_path: Path) -> None:
+    """Scripted mode, interrupted by a signal between lines (as Ctrl-C in a pipeline would)."""
+    home = tmp_path / "home"
+    items = preview(home, "2026-01-05")[:1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "studycli", "check", "--size", "3"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env_for(home, "2026-01-05"),
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(answers_for(items))
+        proc.stdin.flush()
+    except BrokenPipeError:
+        raise AssertionError(proc.communicate()) from None
+    seen = ""
+    while "2/3" not in seen:  # the second item is on screen: the first grade is committed
+        line = proc.stdout.readline()
+        assert line, seen
+        seen += line
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in out + err
+    with Store(home / "progress.db") as store:
+        assert len(store.reviews()) == 1
