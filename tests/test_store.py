@@ -247,3 +247,22 @@ def test_two_processes_creating_the_store_at_once(tmp_path: Path) -> None:
     assert all(p.returncode == 0 for p in procs), errors
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
+
+
+def test_streamed_export_is_the_same_json_as_export(store_factory) -> None:
+    import io
+
+    store = store_factory()
+    store.set_settings({"plan": "starter"})
+    for i in range(3):
+        grade(store, f"d#{i}", 5 - i)
+    empty = store_factory("empty.db")
+    for source in (store, empty):
+        buffer = io.StringIO()
+        counts = source.write_export(buffer)
+        streamed = json.loads(buffer.getvalue())
+        whole = source.export()
+        streamed.pop("exported_at")
+        whole.pop("exported_at")
+        assert streamed == whole
+        assert counts["reviews"] == len(whole["reviews"])

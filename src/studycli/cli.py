@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -24,7 +25,7 @@ from .errors import StudyError
 from .model import Collection, Item, Plan
 from .session import CheckRequest, CheckRun, build_check, summarise, topic_order
 from .stats import due_outlook
-from .store import Store, dump_json
+from .store import Store
 from .ui.console import make_console, untrusted
 
 HELP = """\
@@ -71,7 +72,7 @@ class Shell:
         return self._store
 
     def collection(self, settings: dict[str, str]) -> Collection:
-        return load_collection(config.content_dirs(settings))
+        return load_collection(config.content_dirs(settings), config.cache_path())
 
     def warn_content(self, collection: Collection) -> None:
         errors = [d for d in collection.diagnostics if d.severity == "error"]
@@ -107,6 +108,10 @@ def guarded(func: F) -> F:
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:  # `study export | head`: the reader left; not an error worth a word
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
         except KeyboardInterrupt:
             shell.err.print(Text("interrupted", style="warn"))
             raise typer.Exit(130) from None
@@ -462,7 +467,7 @@ def lint(
     store = shell.store
     settings = store.settings()
     dirs = config.content_dirs(settings)
-    collection = load_collection(dirs)
+    collection = load_collection(dirs, config.cache_path())
     if paths:
         result = lint_paths(paths, dirs, collection)
     else:
@@ -505,22 +510,19 @@ def export(
 
     Use it for backups or to move to another machine; `study import` restores it.
     """
-    data = shell.store.export()
-    text = dump_json(data)
     if output is None:
-        sys.stdout.write(text)
+        shell.store.write_export(sys.stdout)
         return
     tmp = output.with_name(output.name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        with tmp.open("w", encoding="utf-8") as handle:
+            counts = shell.store.write_export(handle)
         os.replace(tmp, output)
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
         raise StudyError(f"cannot write {output}: {exc.strerror}") from None
     shell.err.print(
-        Text(
-            f"Exported {len(data['cards'])} cards and {len(data['reviews'])} reviews to {output}",
-            style="good",
-        )
+        Text(f"Exported {counts['cards']} cards and {counts['reviews']} reviews to {output}", style="good")
     )
 
 

@@ -47,6 +47,11 @@ def db_path(env: Mapping[str, str] | None = None) -> Path:
     return data_dir(env) / DB_NAME
 
 
+def cache_path(env: Mapping[str, str] | None = None) -> Path:
+    """Parsed-deck cache: beside the database, so STUDY_HOME isolates it too."""
+    return data_dir(env) / "cache" / "decks.pickle"
+
+
 def parse_date(text: str, what: str = "date") -> date:
     try:
         return date.fromisoformat(text.strip())

@@ -9,22 +9,31 @@ from __future__ import annotations
 from pathlib import Path
 
 from .config import ContentDirs
-from .decks import iter_deck_files, load_deck_file
+from .deckcache import DeckCache, stamp
+from .decks import deck_id_for, iter_deck_files, load_deck_file
 from .model import Collection, Deck, Diagnostic, Plan
 from .plans import iter_plan_files, load_plan_file
 
 
-def load_collection(dirs: ContentDirs) -> Collection:
+def load_collection(dirs: ContentDirs, cache_path: Path | None = None) -> Collection:
+    """Everything the user can study. With `cache_path`, unchanged deck files are not re-parsed."""
     diagnostics: list[Diagnostic] = []
     decks: dict[str, Deck] = {}
+    cache = DeckCache(cache_path)
     for root, bundled in dirs.decks:
         if not _usable(root, bundled, "deck", diagnostics):
             continue
         for path in iter_deck_files(root):
-            parsed = load_deck_file(path, root, bundled)
+            key = (str(path.resolve()), deck_id_for(path, root), bundled)
+            current = stamp(path)
+            parsed = cache.get(key, current)
+            if parsed is None:
+                parsed = load_deck_file(path, root, bundled)
+                cache.put(key, current, parsed)
             diagnostics.extend(parsed.diagnostics)
             if parsed.deck is not None:
                 decks[parsed.deck.id] = parsed.deck
+    cache.save()
     known = frozenset(decks)
     plans: dict[str, Plan] = {}
     for root, bundled in dirs.plans:

@@ -11,7 +11,7 @@ import hashlib
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,8 @@ REQUIRED_KEYS = ("title", "area")
 _ANCHOR = re.compile(r"\s*\{#([^}]*)\}\s*$")
 _ANCHOR_OK = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TASK = re.compile(r"^\[( |x|X)\]\s+(.*)$", re.DOTALL)
-_MD = MarkdownIt("commonmark")
+# Only block structure is needed; skipping inline parsing (emphasis, links…) halves the cost.
+_MD = MarkdownIt("commonmark").disable(["inline", "text_join"], ignoreInvalid=True)
 _HANDLER = YAMLHandler()
 
 
@@ -163,24 +164,30 @@ class _Section:
     start: int  # first body line after the heading (0-based)
     end: int  # exclusive
     title: str
+    tokens: list[Any] = field(default_factory=list)  # the body's tokens, from the one parse
 
 
 def _parse_body(content: str, deck_id: str, body_line: int, report: Any) -> tuple[str, list[Card]]:
     lines = content.split("\n")
     tokens = _MD.parse(content)
     sections: list[_Section] = []
+    skip_until = -1
     for i, token in enumerate(tokens):
-        if token.type != "heading_open" or token.level != 0 or token.tag != "h2":
+        if i <= skip_until:
             continue
-        assert token.map is not None
-        if token.markup != "##":
+        if token.type == "heading_open" and token.level == 0 and token.tag == "h2":
+            assert token.map is not None
+            skip_until = i + 2  # heading_open, inline, heading_close
+            if token.markup == "##":
+                sections.append(_Section(token.map[0], token.map[1], len(lines), tokens[i + 1].content))
+                continue
             report(
                 body_line + token.map[0],
                 "underlined (setext) heading is not a card; write '## Question' instead",
                 "warning",
             )
-            continue
-        sections.append(_Section(token.map[0], token.map[1], len(lines), tokens[i + 1].content))
+        if sections:
+            sections[-1].tokens.append(token)
     for current, following in itertools.pairwise(sections):
         current.end = following.heading_line
     summary_end = sections[0].heading_line if sections else len(lines)
@@ -226,9 +233,8 @@ def _parse_card(
         report(line_no, "card heading has no question text")
         return None
 
-    body_lines = lines[section.start : section.end]
-    body = "\n".join(body_lines)
-    options, stem, explanation, mcq_problem = _split_mcq(body, body_line + section.start)
+    body = "\n".join(lines[section.start : section.end])
+    options, stem, explanation, mcq_problem = _split_mcq(section, lines, body_line)
     if mcq_problem:
         report(mcq_problem[0], mcq_problem[1])
         return None
@@ -253,10 +259,11 @@ def _parse_card(
     return Card(id=card_id, deck_id=deck_id, question=question, answer=answer, line=line_no)
 
 
-def _split_mcq(body: str, first_line: int) -> tuple[list[Option], str, str, tuple[int, str] | None]:
-    """Find the first top-level task list; it makes the card multiple choice."""
-    tokens = _MD.parse(body)
-    body_lines = body.split("\n")
+def _split_mcq(
+    section: _Section, lines: list[str], body_line: int
+) -> tuple[list[Option], str, str, tuple[int, str] | None]:
+    """Find the card's first top-level task list; it makes the card multiple choice."""
+    tokens = section.tokens
     for i, token in enumerate(tokens):
         if token.type != "bullet_list_open" or token.level != 0:
             continue
@@ -265,7 +272,7 @@ def _split_mcq(body: str, first_line: int) -> tuple[list[Option], str, str, tupl
         if not any(tasks):
             continue
         assert token.map is not None
-        where = first_line + token.map[0]
+        where = body_line + token.map[0]
         if not all(tasks):
             return [], "", "", (where, "task list mixes '- [ ]' options with plain items")
         options = [Option(" ".join(m.group(2).split()), m.group(1) in "xX") for m in tasks if m is not None]
@@ -274,8 +281,8 @@ def _split_mcq(body: str, first_line: int) -> tuple[list[Option], str, str, tupl
             return [], "", "", (where, f"multiple choice needs exactly one [x] option, found {correct}")
         if len(options) < 3:
             return [], "", "", (where, "multiple choice needs at least two wrong options")
-        stem = "\n".join(body_lines[: token.map[0]]).strip()
-        explanation = "\n".join(body_lines[token.map[1] :]).strip()
+        stem = "\n".join(lines[section.start : token.map[0]]).strip()
+        explanation = "\n".join(lines[token.map[1] : section.end]).strip()
         return options, stem, explanation, None
     return [], "", "", None
 

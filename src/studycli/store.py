@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .errors import StudyError
 from .model import CardState
@@ -421,24 +421,59 @@ class Store:
 
     # --- export / import -------------------------------------------------------------------
 
-    def export(self) -> dict[str, Any]:
-        """Everything in the store as JSON-ready data; `import_data` restores it exactly."""
-        data: dict[str, Any] = {
+    _EXPORT_TABLES = (
+        ("card_state", "cards", "card_id"),
+        ("reviews", "reviews", "id"),
+        ("sessions", "sessions", "id"),
+        ("gap_ratings", "gap_ratings", "id"),
+    )
+
+    def _export_header(self) -> dict[str, Any]:
+        return {
             "format": EXPORT_FORMAT,
             "version": EXPORT_VERSION,
             "schema_version": self.schema_version,
             "exported_at": self._clock(),
             "settings": self.settings(),
         }
-        for table, key in (
-            ("card_state", "cards"),
-            ("reviews", "reviews"),
-            ("sessions", "sessions"),
-            ("gap_ratings", "gap_ratings"),
-        ):
-            order = "card_id" if table == "card_state" else "id"
-            data[key] = [dict(row) for row in self._query(f"SELECT * FROM {table} ORDER BY {order}")]
+
+    def _rows(self, table: str, order: str) -> Iterator[dict[str, Any]]:
+        with self._errors():
+            cursor = self._conn.execute(f"SELECT * FROM {table} ORDER BY {order}")
+            cursor.row_factory = sqlite3.Row
+            for row in cursor:
+                yield dict(row)
+
+    def export(self) -> dict[str, Any]:
+        """Everything in the store as JSON-ready data; `import_data` restores it exactly."""
+        data = self._export_header()
+        for table, key, order in self._EXPORT_TABLES:
+            data[key] = list(self._rows(table, order))
         return data
+
+    def write_export(self, out: TextIO) -> dict[str, int]:
+        """Stream the same JSON as `export()` with one record per line, in bounded memory.
+
+        A year of reviews is tens of thousands of rows: building one big indented string costs
+        hundreds of megabytes and seconds; writing row by row with the C encoder does not.
+        """
+        header = self._export_header()
+        out.write("{\n")
+        for key, value in header.items():
+            out.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, sort_keys=True)},\n")
+        counts: dict[str, int] = {}
+        for index, (table, key, order) in enumerate(self._EXPORT_TABLES):
+            out.write(f"  {json.dumps(key)}: [")
+            count = 0
+            for row in self._rows(table, order):
+                out.write(",\n    " if count else "\n    ")
+                out.write(json.dumps(row, ensure_ascii=False, separators=(", ", ": ")))
+                count += 1
+            out.write("\n  ]" if count else "]")
+            out.write(",\n" if index < len(self._EXPORT_TABLES) - 1 else "\n")
+            counts[key] = count
+        out.write("}\n")
+        return counts
 
     def import_data(self, data: Mapping[str, Any]) -> dict[str, int]:
         if not isinstance(data, Mapping) or data.get("format") != EXPORT_FORMAT:
@@ -557,7 +592,3 @@ def _review(row: sqlite3.Row) -> ReviewRow:
         before=before,
         after=after,
     )
-
-
-def dump_json(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

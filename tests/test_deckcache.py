@@ -1,0 +1,65 @@
+"""The parsed-deck cache: hits give the same decks, any edit re-parses, damage is ignored."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import studycli.content as content_module
+from studycli.config import ContentDirs
+from studycli.content import load_collection
+
+from .conftest import ALPHA, BETA, write
+
+
+def dirs_for(root: Path) -> ContentDirs:
+    return ContentDirs(decks=((root / "decks", False),), plans=())
+
+
+def counting_parser(monkeypatch) -> list[Path]:
+    calls: list[Path] = []
+    real = content_module.load_deck_file
+
+    def spy(path, root, bundled):
+        calls.append(path)
+        return real(path, root, bundled)
+
+    monkeypatch.setattr(content_module, "load_deck_file", spy)
+    return calls
+
+
+def test_second_load_parses_nothing_and_matches(tmp_path, monkeypatch) -> None:
+    write(tmp_path, "decks/t/alpha.md", ALPHA)
+    write(tmp_path, "decks/t/beta.md", BETA)
+    cache = tmp_path / "cache" / "decks.pickle"
+    calls = counting_parser(monkeypatch)
+    first = load_collection(dirs_for(tmp_path), cache)
+    assert len(calls) == 2 and cache.exists()
+    second = load_collection(dirs_for(tmp_path), cache)
+    assert len(calls) == 2  # nothing re-parsed
+    assert second == first
+
+
+def test_an_edit_reparses_only_that_file(tmp_path, monkeypatch) -> None:
+    alpha = write(tmp_path, "decks/t/alpha.md", ALPHA)
+    write(tmp_path, "decks/t/beta.md", BETA)
+    cache = tmp_path / "cache.pickle"
+    load_collection(dirs_for(tmp_path), cache)
+    calls = counting_parser(monkeypatch)
+    alpha.write_text(ALPHA.replace("Alpha one answer.", "Changed answer!!"))
+    stat = alpha.stat()
+    os.utime(alpha, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    collection = load_collection(dirs_for(tmp_path), cache)
+    assert calls == [alpha]
+    assert collection.deck("t/alpha").cards[0].answer == "Changed answer!!"
+
+
+def test_deleted_file_disappears_and_damaged_cache_is_ignored(tmp_path) -> None:
+    alpha = write(tmp_path, "decks/t/alpha.md", ALPHA)
+    write(tmp_path, "decks/t/beta.md", BETA)
+    cache = tmp_path / "cache.pickle"
+    load_collection(dirs_for(tmp_path), cache)
+    alpha.unlink()
+    assert [d.id for d in load_collection(dirs_for(tmp_path), cache).decks] == ["t/beta"]
+    cache.write_bytes(b"\x80\x05garbage")
+    assert [d.id for d in load_collection(dirs_for(tmp_path), cache).decks] == ["t/beta"]
