@@ -63,3 +63,13 @@ def test_deleted_file_disappears_and_damaged_cache_is_ignored(tmp_path) -> None:
     assert [d.id for d in load_collection(dirs_for(tmp_path), cache).decks] == ["t/beta"]
     cache.write_bytes(b"\x80\x05garbage")
     assert [d.id for d in load_collection(dirs_for(tmp_path), cache).decks] == ["t/beta"]
+
+
+def test_content_under_a_hidden_folder_loads_but_hidden_subfolders_are_skipped(tmp_path) -> None:
+    """The installed package often lives in `.venv/...`; only hidden folders inside a root are skipped."""
+    root = tmp_path / ".venv" / "content"
+    write(root, "decks/t/alpha.md", ALPHA)
+    write(root, "decks/.git/stray.md", BETA)
+    write(root, "decks/t/README.md", BETA)
+    collection = load_collection(dirs_for(root))
+    assert [d.id for d in collection.decks] == ["t/alpha"]

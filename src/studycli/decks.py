@@ -310,7 +310,9 @@ def _list_items(tokens: Sequence[Any], start: int) -> list[tuple[int, str]]:
 
 def iter_deck_files(root: Path) -> Iterable[Path]:
     for path in sorted(root.rglob("*.md")):
-        if path.name.lower() == "readme.md" or any(p.startswith(".") for p in path.parts):
+        # Hidden folders *inside* the root are skipped; the root itself may live anywhere,
+        # e.g. in a virtual environment called .venv.
+        if path.name.lower() == "readme.md" or any(p.startswith(".") for p in path.relative_to(root).parts):
             continue
         yield path
 
