@@ -184,7 +184,7 @@ def test_interactive_keys_and_ctrl_c_keep_grades(tmp_path: Path) -> None:
     term.expect("q stop")
     term.expect("> ")
     term.send("9")  # not a grade: the prompt says so and waits
-    term.expect("press one of")
+    term.expect("is not a choice")
     term.send("5")
     term.expect("Choose a-c")
     term.send("b")
@@ -231,3 +231,20 @@ def test_sigint_while_waiting_for_a_line_keeps_grades(tmp_path: Path) -> None:
     assert "Traceback" not in out + err
     with Store(home / "progress.db") as store:
         assert len(store.reviews()) == 1
+
+
+def test_closed_stdin_ends_the_check_cleanly(tmp_path: Path) -> None:
+    """`study check <&-`: no stdin at all is the end of input, not a crash."""
+    home = tmp_path / "home"
+    result = subprocess.run(
+        [sys.executable, "-m", "studycli", "check"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env_for(home, "2026-01-05"),
+        timeout=120,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Input ended: 0 of 10 items graded" in result.stdout
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr

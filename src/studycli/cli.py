@@ -343,7 +343,7 @@ def _run_check(
         )
         states[card.id] = after
 
-    interactive = sys.stdin.isatty()
+    interactive = sys.stdin is not None and sys.stdin.isatty()
     prompter = KeyPrompter(shell.out) if interactive else LinePrompter(shell.out, shell.err)
     run = CheckRun(items)
     status = "interrupted"  # what the session row says if anything below blows up
@@ -534,7 +534,10 @@ def import_(
 ) -> None:
     """Restore an export into an empty progress store (it never merges or overwrites)."""
     try:
-        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+        if str(file) == "-":
+            text = sys.stdin.read() if sys.stdin is not None else ""
+        else:
+            text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise StudyError(f"cannot read {file}: {exc.strerror}") from None
     except UnicodeDecodeError:

@@ -49,8 +49,9 @@ def _header(run: CheckRun, item: Item, deck: Deck | None, total: int) -> Rule:
     label = Text.assemble(
         counter,
         " ",
+        # thick for done, dotted for to-do: readable without colour (NO_COLOR) too
         Text("━" * done, style="accent"),
-        Text("━" * (total - done), style="muted"),
+        Text("┄" * (total - done), style="muted"),
         Text(" · ", style="muted"),
         Text("repeat" if item.repeat else item.source, style="muted"),
         Text(" · ", style="muted"),
@@ -90,8 +91,12 @@ def ask(
 
     if card.kind is CardKind.MCQ:
         letters = string.ascii_lowercase[: len(card.options)]
+        options = Table.grid(padding=(0, 1))  # a grid, so long options wrap with a hanging indent
+        options.add_column(no_wrap=True)
+        options.add_column()
         for letter, option in zip(letters, card.options, strict=False):
-            console.print(Text.assemble(Text(f"  {letter}) ", style="key"), untrusted(option.text)))
+            options.add_row(Text(f"  {letter})", style="key"), untrusted(option.text))
+        console.print(options)
         choice = prompter.choose(
             Text(f"Choose {letters[0]}-{letters[-1]} (q stop) > ", style="heading"), [*letters, QUIT]
         )
@@ -176,6 +181,9 @@ def render_summary(console: Console, summary: CheckSummary, outcome: Outcome, ou
                 style="warn",
             )
         )
+    if summary.asked == 0:
+        console.print(Text(f"Next: {describe_outlook(outlook)}", style="muted"))
+        return
     table = Table.grid(padding=(0, 2))
     table.add_column(style="muted")
     table.add_column()

@@ -18,6 +18,16 @@ def _topic_label(topic: str, collection: Collection) -> Text:
     return untrusted(deck.title)
 
 
+def _bullets(items: list[Text], style: str = "") -> Table:
+    """A bullet list whose items wrap with a hanging indent."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(style=style)
+    for item in items:
+        grid.add_row("  •", item)
+    return grid
+
+
 def render_plan(console: Console, pos: PlanPosition, collection: Collection, first_run: bool) -> None:
     plan = pos.plan
     console.print(untrusted(plan.title), style="heading")
@@ -34,32 +44,35 @@ def render_plan(console: Console, pos: PlanPosition, collection: Collection, fir
     console.print(Text(status, style="accent"))
     console.print()
 
+    # Goals get their own column only when there is room; on a narrow terminal the table keeps
+    # week, theme and topics, and this week's goals are listed under it.
+    wide = console.width >= 100
     table = Table(show_lines=False, expand=False)
     table.add_column("", width=1, no_wrap=True)
     table.add_column("wk", justify="right", no_wrap=True)
-    table.add_column("theme", overflow="fold", ratio=2)
-    table.add_column("topics", overflow="fold", ratio=3)
-    table.add_column("goals", overflow="fold", ratio=3, style="muted")
+    table.add_column("theme", ratio=2)
+    table.add_column("topics", ratio=3)
+    if wide:
+        table.add_column("goals", ratio=3, style="muted")
     for week in plan.weeks:
         current = pos.status == "active" and week.number == pos.week_number
-        topics = Text("\n").join(_topic_label(t, collection) for t in week.all_topics)
-        goals = Text("\n").join(untrusted(f"• {g}") for g in week.goals)
-        table.add_row(
-            "▶" if current else "",
-            str(week.number),
-            untrusted(week.theme),
-            topics,
-            goals,
-            style="bold" if current else None,
-        )
+        topics = Text("\n").join(Text.assemble("• ", _topic_label(t, collection)) for t in week.all_topics)
+        cells: list[Text | str] = ["▶" if current else "", str(week.number), untrusted(week.theme), topics]
+        if wide:
+            cells.append(Text("\n").join(untrusted(f"• {g}") for g in week.goals))
+        table.add_row(*cells, style="bold" if current else None)
     console.print(table)
+    if not wide and pos.week is not None and pos.week.goals:
+        console.print(Text(f"Goals for week {pos.week_number}:", style="heading"))
+        console.print(_bullets([untrusted(goal) for goal in pos.week.goals], style="muted"))
 
     if pos.status == "active":
         console.print(Text(f"Today (week {pos.week_number}, day {pos.day_of_week}):", style="heading"))
         if pos.today_topics:
-            for topic in pos.today_topics:
-                console.print(
-                    Text.assemble("  • ", _topic_label(topic, collection), Text(f"  {topic}", style="muted"))
-                )
+            labels = [
+                Text.assemble(_topic_label(t, collection), Text(f"  {t}", style="muted"))
+                for t in pos.today_topics
+            ]
+            console.print(_bullets(labels))
         else:
             console.print(Text("  no new topic today: catch up on reviews with `study check`", style="muted"))

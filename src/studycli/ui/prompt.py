@@ -86,8 +86,14 @@ class KeyPrompter:
                 if key in ("\r", "\n", " "):
                     continue
                 shown = key if key.isprintable() else repr(key)
-                self.console.print(Text(f" {shown}? ", style="bad"), end="")
-                self.console.print(Text(f"press one of: {' '.join(sorted(valid))} ", style="muted"), end="")
+                self.console.print()
+                self.console.print(
+                    Text.assemble(
+                        Text(f"{shown!s} is not a choice", style="bad"),
+                        Text(f" — press one of {' '.join(sorted(valid))} > ", style="muted"),
+                    ),
+                    end="",
+                )
 
     def line(self, prompt: Text) -> str:
         return self.console.input(prompt)
@@ -107,9 +113,11 @@ class LinePrompter:
     def __init__(self, console: Console, errors: Console, stream: TextIO | None = None) -> None:
         self.console = console
         self.errors = errors
-        self.stream = stream if stream is not None else sys.stdin
+        self.stream: TextIO | None = stream if stream is not None else sys.stdin
 
     def _read(self) -> str:
+        if self.stream is None:  # stdin closed altogether (`study check <&-`)
+            raise EOFError
         line = self.stream.readline()
         if line == "":
             raise EOFError
