@@ -42,7 +42,7 @@ def test_preview_json_asks_nothing_and_writes_no_grades(invoke, content, home) -
 def test_first_run_starts_the_default_plan_today(invoke, content, home) -> None:
     result = invoke("check", today="2026-03-02", input="\n4\n\n4\na\n\n4\n")
     assert result.exit_code == 0, result.output
-    assert "First run: using the plan" in result.stdout
+    assert "First run: plan 'starter' starts today" in result.stdout
     with db(home) as store:
         assert store.settings() == {"plan": "starter", "plan_start": "2026-03-02"}
 

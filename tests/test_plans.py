@@ -118,3 +118,28 @@ def test_plan_errors_are_located(text: str, line: int, fragment: str) -> None:
 def test_unknown_topic_suggests_the_closest_deck() -> None:
     parsed = parse_plan("title: X\nweeks:\n  - week: 1\n    topics: [t/alhpa]\n", "p", known_topics=KNOWN)
     assert "did you mean 't/alpha'" in parsed.diagnostics[0].message
+
+
+yaml_like = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 12) | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.sampled_from(["title", "description", "weeks", "extra"]), yaml_like, max_size=4))
+def test_parser_reports_instead_of_crashing_on_any_yaml_shape(data: dict) -> None:
+    import yaml
+
+    parsed = parse_plan(yaml.safe_dump(data), "p", "p.yaml", known_topics=KNOWN)
+    assert parsed.plan is not None or any(d.severity == "error" for d in parsed.diagnostics)
+    for diag in parsed.diagnostics:
+        assert diag.line >= 1 and diag.message
+
+
+@given(st.text(max_size=300))
+def test_parser_never_crashes_on_text(text: str) -> None:
+    parsed = parse_plan(text, "p", "p.yaml", known_topics=KNOWN)
+    assert parsed.plan is not None or parsed.diagnostics

@@ -261,13 +261,13 @@ def check(
         )
         shell.out.print(
             Text.assemble(
-                Text("First run: using the plan ", style="muted"),
-                untrusted(f"“{active.plan.title}”"),
+                Text("First run: plan ", style="muted"),
+                untrusted(repr(active.plan.id)),
                 Text(
-                    f" starting today ({today.isoformat()}). Change it with `study plan --list`.",
-                    style="muted",
+                    " starts today; `study plan` shows it, `study plan --list` offers others.", style="muted"
                 ),
-            )
+            ),
+            soft_wrap=True,
         )
     card_ids = {card.id for deck in collection.decks for card in deck.cards}
     if not items:

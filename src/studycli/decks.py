@@ -19,6 +19,7 @@ from frontmatter.default_handlers import YAMLHandler
 from markdown_it import MarkdownIt
 
 from . import yamlsrc
+from .files import content_id, iter_content_files, read_source
 from .model import CATEGORIES, LEVELS, Card, CardKind, Deck, Diagnostic, Option
 from .textsafe import clean, has_controls
 
@@ -43,7 +44,7 @@ def derived_card_id(deck_id: str, question: str) -> str:
 
 
 def deck_id_for(path: Path, root: Path) -> str:
-    return path.relative_to(root).with_suffix("").as_posix()
+    return content_id(path, root)
 
 
 @dataclass(frozen=True)
@@ -309,20 +310,11 @@ def _list_items(tokens: Sequence[Any], start: int) -> list[tuple[int, str]]:
 
 
 def iter_deck_files(root: Path) -> Iterable[Path]:
-    for path in sorted(root.rglob("*.md")):
-        # Hidden folders *inside* the root are skipped; the root itself may live anywhere,
-        # e.g. in a virtual environment called .venv.
-        if path.name.lower() == "readme.md" or any(p.startswith(".") for p in path.relative_to(root).parts):
-            continue
-        yield path
+    return iter_content_files(root, (".md",))
 
 
 def load_deck_file(path: Path, root: Path, bundled: bool) -> ParsedDeck:
-    deck_id = deck_id_for(path, root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return ParsedDeck(None, (Diagnostic(str(path), 0, f"not UTF-8 text: {exc.reason}"),))
-    except OSError as exc:
-        return ParsedDeck(None, (Diagnostic(str(path), 0, f"cannot read: {exc.strerror}"),))
-    return parse_deck(text, deck_id, str(path), bundled)
+    text, problem = read_source(path)
+    if text is None:
+        return ParsedDeck(None, (problem,) if problem else ())
+    return parse_deck(text, deck_id_for(path, root), str(path), bundled)

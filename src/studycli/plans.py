@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlsrc
+from .files import content_id, iter_content_files, read_source
 from .model import Diagnostic, Plan, Week
 from .textsafe import clean, has_controls
 
@@ -189,20 +190,14 @@ def _closest(name: str, choices: Iterable[str]) -> str | None:
 def load_plan_file(
     path: Path, root: Path, bundled: bool, known_topics: Collection[str] | None = None
 ) -> ParsedPlan:
-    plan_id = path.relative_to(root).with_suffix("").as_posix()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return ParsedPlan(None, (Diagnostic(str(path), 0, f"not UTF-8 text: {exc.reason}"),))
-    except OSError as exc:
-        return ParsedPlan(None, (Diagnostic(str(path), 0, f"cannot read: {exc.strerror}"),))
-    return parse_plan(text, plan_id, str(path), bundled, known_topics)
+    text, problem = read_source(path)
+    if text is None:
+        return ParsedPlan(None, (problem,) if problem else ())
+    return parse_plan(text, content_id(path, root), str(path), bundled, known_topics)
 
 
 def iter_plan_files(root: Path) -> Iterable[Path]:
-    for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):
-        if not any(p.startswith(".") for p in path.relative_to(root).parts):
-            yield path
+    return iter_content_files(root, (".yaml", ".yml"))
 
 
 # --- calendar arithmetic -------------------------------------------------------------------------

@@ -546,38 +546,23 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
-def _state(row: sqlite3.Row) -> CardState:
+def _state(row: sqlite3.Row, prefix: str = "") -> CardState:
+    """A CardState from `card_state` columns, or from a review's `before_`/`after_` columns."""
     return CardState(
         card_id=row["card_id"],
-        ef=row["ef"],
-        interval=row["interval"],
-        repetitions=row["repetitions"],
-        due=_parse_day(row["due"]),
-        lapses=row["lapses"],
-        reviews=row["reviews"],
-        last_review=_parse_day(row["last_review"]),
+        ef=row[f"{prefix}ef"],
+        interval=row[f"{prefix}interval"],
+        repetitions=row[f"{prefix}repetitions"],
+        due=_parse_day(row[f"{prefix}due"]),
+        lapses=row[f"{prefix}lapses"] or 0,
+        reviews=row["reviews"] if not prefix else 0,
+        last_review=_parse_day(row["last_review"]) if not prefix else None,
     )
 
 
 def _review(row: sqlite3.Row) -> ReviewRow:
-    before = None
-    if row["before_ef"] is not None:
-        before = CardState(
-            card_id=row["card_id"],
-            ef=row["before_ef"],
-            interval=row["before_interval"],
-            repetitions=row["before_repetitions"],
-            due=_parse_day(row["before_due"]),
-            lapses=row["before_lapses"] or 0,
-        )
-    after = CardState(
-        card_id=row["card_id"],
-        ef=row["after_ef"],
-        interval=row["after_interval"],
-        repetitions=row["after_repetitions"],
-        due=_parse_day(row["after_due"]),
-        lapses=row["after_lapses"],
-    )
+    before = _state(row, "before_") if row["before_ef"] is not None else None
+    after = _state(row, "after_")
     return ReviewRow(
         id=row["id"],
         session_id=row["session_id"],
