@@ -85,7 +85,13 @@ def ask(
     card = item.card
     console.print()
     console.print(_header(run, item, deck, total))
-    console.print(Text.assemble(Text("Q  ", style="accent"), untrusted(card.question)), style="heading")
+    # Question and options are Markdown in the deck (inline code is common), so render them as
+    # Markdown: never as rich markup, and control sequences were stripped at load.
+    question = Table.grid(padding=(0, 1))
+    question.add_column(no_wrap=True)
+    question.add_column()
+    question.add_row(Text("Q", style="accent bold"), untrusted_markdown(card.question))
+    console.print(question)
     if card.stem:
         console.print(untrusted_markdown(card.stem))
 
@@ -95,7 +101,7 @@ def ask(
         options.add_column(no_wrap=True)
         options.add_column()
         for letter, option in zip(letters, card.options, strict=False):
-            options.add_row(Text(f"  {letter})", style="key"), untrusted(option.text))
+            options.add_row(Text(f"  {letter})", style="key"), untrusted_markdown(option.text))
         console.print(options)
         choice = prompter.choose(
             Text(f"Choose {letters[0]}-{letters[-1]} (q stop) > ", style="heading"), [*letters, QUIT]
