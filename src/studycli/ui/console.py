@@ -18,7 +18,7 @@ THEME = Theme(
     {
         "good": "green",
         "bad": "red",
-        "warn": "yellow",
+        "warn": "magenta",  # yellow is unreadable on light backgrounds
         "accent": "cyan",
         "muted": "dim",
         "key": "bold",
