@@ -7,14 +7,17 @@ last week it is finished and every topic counts as reached.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from . import yamlsrc
+from .config import DEFAULT_PLAN, SETTING_PLAN, SETTING_PLAN_START, parse_date
+from .errors import StudyError
 from .files import content_id, iter_content_files, read_source
+from .model import Collection as CollectionOfContent
 from .model import Diagnostic, Plan, Week
 from .textsafe import clean, has_controls
 
@@ -259,3 +262,29 @@ class PlanPosition:
 
 def position(plan: Plan, start: date, today: date) -> PlanPosition:
     return PlanPosition(plan=plan, start=start, today=today, day_index=(today - start).days)
+
+
+# --- the active plan -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivePlan:
+    plan: Plan | None
+    start: date
+    first_run: bool
+
+
+def resolve_plan(settings: Mapping[str, str], collection: CollectionOfContent, today: date) -> ActivePlan:
+    """The plan the user is following, and from when; `first_run` if they never chose one."""
+    plan_id = settings.get(SETTING_PLAN)
+    first_run = plan_id is None
+    plan_id = plan_id or DEFAULT_PLAN
+    plan = collection.plan(plan_id)
+    if plan is None and not first_run:
+        raise StudyError(
+            f"the active plan {plan_id!r} was not found",
+            "list plans with `study plan --list`, then pick one with `study plan --use NAME`",
+        )
+    start_text = settings.get(SETTING_PLAN_START)
+    start = parse_date(start_text, "plan_start setting") if start_text else today
+    return ActivePlan(plan, start, first_run)

@@ -1,0 +1,152 @@
+"""The Typer app, the per-command Shell, and the guard that turns errors into messages."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from .. import __version__, config
+from ..content import load_collection
+from ..errors import StudyError
+from ..model import Collection
+from ..store import Store
+from ..ui.console import make_console
+
+HELP = """\
+Spaced-repetition study for AI / ML / LLM engineering interviews.
+
+Every study day ends with `study check`: about ten questions, 70% new material from
+today's place in your plan and 30% reviews that the SM-2 scheduler says are due. Grade honestly
+(0-5) and the scheduler brings each card back just before you would forget it.
+
+Progress lives in one SQLite file (see `study config`); set STUDY_TODAY=YYYY-MM-DD to
+pretend it is another day.
+"""
+
+app = typer.Typer(
+    name="study",
+    help=HELP,
+    rich_markup_mode="markdown",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+config_app = typer.Typer(
+    help="Show or change settings: extra deck and plan folders, the active plan.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+)
+app.add_typer(config_app, name="config")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Shell:
+    """Per-command resources, opened lazily so `--help` and errors stay cheap."""
+
+    out: Console = field(default_factory=make_console)
+    err: Console = field(default_factory=lambda: make_console(stderr=True))
+    _store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(config.db_path())
+        return self._store
+
+    def collection(self, settings: dict[str, str]) -> Collection:
+        return load_collection(config.content_dirs(settings), config.cache_path())
+
+    def warn_content(self, collection: Collection) -> None:
+        errors = [d for d in collection.diagnostics if d.severity == "error"]
+        if errors:
+            self.err.print(
+                Text(
+                    f"warning: {len(errors)} problem(s) in your decks or plans; the broken parts are "
+                    "skipped. Run `study lint` for details.",
+                    style="warn",
+                )
+            )
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def guarded(func: F) -> F:
+    """Run a command with a Shell; turn StudyError (and surprises) into a message and exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        shell = Shell()
+        try:
+            return func(shell, *args, **kwargs)
+        except StudyError as exc:
+            # soft_wrap: paths and commands in messages must stay whole for copy and paste
+            shell.err.print(
+                Text.assemble(Text("error: ", style="bad bold"), Text(exc.message)), soft_wrap=True
+            )
+            if exc.hint:
+                shell.err.print(Text.assemble(Text("hint: ", style="muted"), Text(exc.hint)), soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except BrokenPipeError:  # `study export | head`: the reader left; not an error worth a word
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
+        except KeyboardInterrupt:
+            shell.err.print(Text("interrupted", style="warn"))
+            raise typer.Exit(130) from None
+        except Exception as exc:  # a bug: say so plainly, details on request
+            if os.environ.get("STUDY_DEBUG"):
+                traceback.print_exc()
+            shell.err.print(
+                Text.assemble(
+                    Text("internal error: ", style="bad bold"),
+                    Text(f"{type(exc).__name__}: {exc}"),
+                    Text(
+                        "\nYour progress is safe. Run with STUDY_DEBUG=1 for details and report it.",
+                        style="muted",
+                    ),
+                )
+            )
+            raise typer.Exit(70) from None
+        finally:
+            shell.close()
+
+    # Typer reads the signature: hide the injected `shell` parameter.
+    signature = inspect.signature(func, eval_str=True)
+    wrapper.__signature__ = signature.replace(parameters=list(signature.parameters.values())[1:])  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"studycli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    pass
+
+
+def main() -> None:
+    app()

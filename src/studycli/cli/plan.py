@@ -1,0 +1,101 @@
+"""`study plan`: show, list and choose week-by-week plans."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from .. import config, plans
+from ..errors import StudyError
+from ..model import Collection
+from ..plans import resolve_plan
+from ..ui.console import untrusted
+from .app import Shell, app, guarded
+
+
+@app.command()
+@guarded
+def plan(
+    shell: Shell,
+    list_plans: Annotated[bool, typer.Option("--list", "-l", help="List the available plans.")] = False,
+    use: Annotated[
+        str | None, typer.Option("--use", help="Make plan NAME the active one.", metavar="NAME")
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="Day the plan starts, YYYY-MM-DD (default: today).", metavar="DATE"),
+    ] = None,
+) -> None:
+    """Show your week-by-week plan, with this week marked and today's topics listed.
+
+    Switching plans keeps all progress: cards you have studied stay scheduled, and the new plan
+    only decides which new cards come next.
+    """
+    today = config.today()
+    store = shell.store
+    settings = store.settings()
+    collection = shell.collection(settings)
+    if list_plans:
+        _list_plans(shell, collection, settings)
+        return
+    start_date = config.parse_date(start, "--start") if start else None
+    if use is not None:
+        chosen = collection.plan(use)
+        if chosen is None:
+            import difflib
+
+            close = difflib.get_close_matches(use, [p.id for p in collection.plans], n=3, cutoff=0.4)
+            raise StudyError(
+                f"no plan called {use!r}",
+                ("did you mean: " + ", ".join(close) + "? " if close else "") + "see `study plan --list`",
+            )
+        store.set_settings(
+            {config.SETTING_PLAN: chosen.id, config.SETTING_PLAN_START: (start_date or today).isoformat()}
+        )
+        settings = store.settings()
+        shell.out.print(
+            Text.assemble(
+                Text("Active plan: ", style="good"),
+                untrusted(chosen.title),
+                Text(f" (from {(start_date or today).isoformat()})", style="muted"),
+            )
+        )
+    elif start_date is not None:
+        if config.SETTING_PLAN not in settings:
+            settings[config.SETTING_PLAN] = config.DEFAULT_PLAN
+        store.set_settings(
+            {
+                config.SETTING_PLAN: settings[config.SETTING_PLAN],
+                config.SETTING_PLAN_START: start_date.isoformat(),
+            }
+        )
+        settings = store.settings()
+    active = resolve_plan(settings, collection, today)
+    if active.plan is None:
+        raise StudyError("no plan is available", "add a plan file to a plans folder, see README")
+    from ..ui.plan_view import render_plan
+
+    render_plan(shell.out, plans.position(active.plan, active.start, today), collection, active.first_run)
+
+
+def _list_plans(shell: Shell, collection: Collection, settings: dict[str, str]) -> None:
+    active = settings.get(config.SETTING_PLAN, config.DEFAULT_PLAN)
+    table = Table(title="Plans", title_justify="left")
+    table.add_column("", width=1)
+    table.add_column("name", style="accent", no_wrap=True)
+    table.add_column("weeks", justify="right")
+    table.add_column("title", overflow="fold")
+    table.add_column("from", style="muted", overflow="fold")
+    for p in sorted(collection.plans, key=lambda p: (len(p.weeks), p.id)):
+        table.add_row(
+            "▶" if p.id == active else "",
+            untrusted(p.id),
+            str(len(p.weeks)),
+            untrusted(p.title),
+            "bundled" if p.bundled else untrusted(str(p.path)),
+        )
+    shell.out.print(table)
+    shell.out.print(Text("Switch with `study plan --use NAME [--start YYYY-MM-DD]`.", style="muted"))

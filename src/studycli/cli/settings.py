@@ -1,0 +1,87 @@
+"""`study config`: where things live, and the few settings."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from .. import config
+from ..errors import StudyError
+from ..ui.console import untrusted
+from .app import Shell, config_app, guarded
+
+
+@config_app.callback()
+@guarded
+def config_show(shell: Shell, ctx: typer.Context) -> None:
+    """Show settings and where studycli reads and writes."""
+    if ctx.invoked_subcommand is not None:
+        return
+    store = shell.store
+    settings = store.settings()
+    dirs = config.content_dirs(settings)
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="muted")
+    table.add_column(overflow="fold")
+    table.add_row("database", str(store.path))
+    table.add_row(
+        "today", config.today().isoformat() + (" (STUDY_TODAY)" if os.environ.get("STUDY_TODAY") else "")
+    )
+    for root, bundled in dirs.decks:
+        table.add_row("decks", untrusted(f"{root}{'  (bundled)' if bundled else ''}"))
+    for root, bundled in dirs.plans:
+        table.add_row("plans", untrusted(f"{root}{'  (bundled)' if bundled else ''}"))
+    shell.out.print(table)
+    shell.out.print()
+    settings_table = Table(title="Settings", title_justify="left")
+    settings_table.add_column("key", style="accent")
+    settings_table.add_column("value", overflow="fold")
+    settings_table.add_column("meaning", style="muted", overflow="fold")
+    for key, meaning in config.USER_SETTINGS.items():
+        settings_table.add_row(key, untrusted(settings.get(key, "")), meaning)
+    shell.out.print(settings_table)
+    shell.out.print(
+        Text("Change with `study config set KEY VALUE` or `study config unset KEY`.", style="muted")
+    )
+
+
+def _setting_key(key: str) -> str:
+    if key not in config.USER_SETTINGS:
+        raise StudyError(f"unknown setting {key!r}", "known settings: " + ", ".join(config.USER_SETTINGS))
+    return key
+
+
+@config_app.command("set")
+@guarded
+def config_set(
+    shell: Shell,
+    key: Annotated[str, typer.Argument(help="decks, plans, plan or plan_start.")],
+    value: Annotated[str, typer.Argument(help="The new value.")],
+) -> None:
+    """Set a setting, e.g. `study config set decks ~/notes/decks`."""
+    key = _setting_key(key)
+    if key == config.SETTING_PLAN_START:
+        value = config.parse_date(value, "plan_start").isoformat()
+    if key in (config.SETTING_DECKS, config.SETTING_PLANS):
+        missing = [str(p) for p in config.split_dirs(value) if not p.is_dir()]
+        if missing:
+            raise StudyError(f"not a folder: {', '.join(missing)}")
+    if key == config.SETTING_PLAN:
+        collection = shell.collection(shell.store.settings())
+        if collection.plan(value) is None:
+            raise StudyError(f"no plan called {value!r}", "see `study plan --list`")
+    shell.store.set_setting(key, value)
+    shell.out.print(Text.assemble(Text(f"{key} = ", style="good"), untrusted(value)))
+
+
+@config_app.command("unset")
+@guarded
+def config_unset(shell: Shell, key: Annotated[str, typer.Argument(help="The setting to remove.")]) -> None:
+    """Remove a setting, going back to its default."""
+    key = _setting_key(key)
+    removed = shell.store.delete_setting(key)
+    shell.out.print(Text(f"{key} {'removed' if removed else 'was not set'}", style="good"))
