@@ -275,3 +275,15 @@ def test_config_show_set_unset(invoke, content, tmp_path) -> None:
     assert invoke("config", "set", "colour", "x").exit_code == 2
     assert invoke("config", "set", "plan_start", "soon").exit_code == 2
     assert "removed" in invoke("config", "unset", "decks").stdout
+
+
+def test_a_plan_that_has_not_started_says_when_it_starts(invoke, content) -> None:
+    assert invoke("plan", "--use", "starter", "--start", "2026-04-01", today="2026-03-02").exit_code == 0
+    # before the start only decks outside the plan are new (gamma); --topic still studies any topic
+    assert [i["deck"] for i in preview(invoke, "2026-03-02")] == ["t/gamma"]
+    assert {i["deck"] for i in preview(invoke, "2026-03-02", "-t", "t/beta")} == {"t/beta"}
+    assert invoke("check", today="2026-03-02", input="\n5\n").exit_code == 0
+    result = invoke("check", today="2026-03-02")
+    assert result.exit_code == 0, result.output
+    assert "Nothing to study right now" in result.stdout
+    assert "Your plan starts on 2026-04-01" in result.stdout

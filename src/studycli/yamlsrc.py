@@ -73,7 +73,12 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int) ->
         for key_node, value_node in node.value:
             key = key_node.value
             # `days: {3: [...]}` keys are ints once constructed; record them the same way
-            if isinstance(key_node, yaml.ScalarNode) and isinstance(key, str) and key.isascii() and key.isdigit():
+            if (
+                isinstance(key_node, yaml.ScalarNode)
+                and isinstance(key, str)
+                and key.isascii()
+                and key.isdigit()
+            ):
                 key = int(key)
             child = (*path, key)
             lines[child] = offset + key_node.start_mark.line

@@ -51,7 +51,7 @@ def check(
             "--topic",
             "-t",
             metavar="DECK_ID",
-            help="Only this topic (deck id, e.g. deep-learning/attention). Repeatable.",
+            help="Only this topic (deck id, e.g. deep-learning/attention), even if the plan has not reached it yet. Repeatable.",
         ),
     ] = None,
     preview: Annotated[
@@ -112,6 +112,8 @@ def check(
     if not items:
         outlook = due_outlook(states, today, card_ids)
         nxt = f" The next review is due on {outlook.next_date.isoformat()}." if outlook.next_date else ""
+        if active.plan is not None and today < active.start:
+            nxt += f" Your plan starts on {active.start.isoformat()} (change it with `study plan --start`)."
         shell.out.print(
             Text(
                 "Nothing to study right now: no reviews are due and today's plan topics have no new cards."
