@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
 import select
 import signal
@@ -107,6 +106,8 @@ class Terminal:
     """A child process on a pseudo-terminal; read until text appears, with a hang guard."""
 
     def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        import pty  # POSIX only; imported here so the scripted tests still run elsewhere
+
         self.master, slave = pty.openpty()
         self.proc = subprocess.Popen(
             args,
