@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection as Coll
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,7 +113,3 @@ def count_files(dirs: ContentDirs) -> int:
         if root.is_dir():
             total += sum(1 for _ in iter_plan_files(root))
     return total
-
-
-def unknown_topics(requested: Iterable[str], known: Coll[str]) -> list[str]:
-    return [t for t in requested if t not in known]

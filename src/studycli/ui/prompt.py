@@ -18,8 +18,6 @@ from rich.text import Text
 
 
 class Prompter(Protocol):
-    interactive: bool
-
     def choose(self, prompt: Text, valid: Collection[str]) -> str:
         """One of `valid` (lower-case); raises EOFError or KeyboardInterrupt to stop."""
         ...
@@ -69,8 +67,6 @@ def _keys_mode(stream: TextIO) -> Iterator[Callable[[], str]]:
 class KeyPrompter:
     """Interactive: one key per choice, read without waiting for Enter."""
 
-    interactive = True
-
     def __init__(self, console: Console, stream: TextIO | None = None) -> None:
         self.console = console
         self.stream = stream if stream is not None else sys.stdin
@@ -107,8 +103,6 @@ class KeyPrompter:
 
 class LinePrompter:
     """Scripted: every answer is one line of `stream`; invalid lines are reported and skipped."""
-
-    interactive = False
 
     def __init__(self, console: Console, errors: Console, stream: TextIO | None = None) -> None:
         self.console = console
