@@ -198,6 +198,13 @@ def test_lint_clean_and_broken(invoke, content, tmp_path) -> None:
     assert f"{broken}:6: error: multiple choice needs exactly one [x]" in result.stdout
     assert f"{plan}:4: error: unknown topic 't/nope'" in result.stdout
     assert "no such file or folder" in result.stdout
+    other = write(tmp_path / "y", "notes.txt", "hello")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    odd = invoke("lint", str(other), str(empty))
+    assert odd.exit_code == 1
+    assert f"{other}: error: not a deck (.md) or a plan (.yaml, .yml)" in odd.stdout
+    assert f"{empty}: warning: folder holds no decks" in odd.stdout
 
 
 def test_lint_reports_orphaned_progress_and_keeps_it(invoke, content, home, tmp_path, monkeypatch) -> None:
