@@ -77,7 +77,8 @@ class Shell:
                     f"warning: {len(errors)} problem(s) in your decks or plans; the broken parts are "
                     "skipped. Run `study lint` for details.",
                     style="warn",
-                )
+                ),
+                soft_wrap=True,
             )
 
     def close(self) -> None:
