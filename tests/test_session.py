@@ -154,3 +154,14 @@ def test_summary_scores_first_attempts_only() -> None:
 def test_summary_of_nothing() -> None:
     summary = summarise([], planned=10)
     assert summary.score is None and summary.new_score is None and summary.asked == 0
+
+
+def test_state_after_steps_sm2_on_first_attempts_only() -> None:
+    from studycli.session import state_after
+
+    card = Card("a", "d", "q")
+    first = state_after(Item(card, "new"), None, 2, TODAY)
+    assert (first.repetitions, first.interval, first.reviews) == (0, 1, 1)
+    assert state_after(Item(card, "new", repeat=True), first, 5, TODAY) == first
+    second = state_after(Item(card, "review"), first, 5, TODAY + timedelta(days=1))
+    assert (second.repetitions, second.interval) == (1, 1)

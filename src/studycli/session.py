@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from . import sm2
 from .model import Card, CardState, Deck, GradedItem, Item
 from .sm2 import REPEAT_BELOW
 
@@ -128,6 +129,13 @@ def build_check(
         [Item(card, "new") for card in fresh[:n_new]],
         [Item(card, "review") for card in reviews[:n_review]],
     )
+
+
+def state_after(item: Item, before: CardState | None, quality: int, today: date) -> CardState:
+    """The card state a grade leaves: an SM-2 step on a first attempt, unchanged on a repeat."""
+    if item.repeat and before is not None:
+        return before
+    return sm2.review(before or sm2.new_state(item.card.id), quality, today)
 
 
 @dataclass

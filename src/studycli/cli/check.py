@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from .. import config, plans, sm2
+from .. import config, plans
 from ..errors import StudyError
-from ..model import Collection, Item
+from ..model import CardState, Collection, Deck, Item
 from ..plans import ActivePlan, resolve_plan
-from ..session import CheckRequest, CheckRun, build_check, summarise, topic_order
+from ..session import CheckRequest, CheckRun, build_check, state_after, summarise, topic_order
 from ..stats import due_outlook
 from ..store import Store
 from ..ui.console import untrusted
@@ -151,8 +151,8 @@ def _run_check(
     shell: Shell,
     store: Store,
     items: list[Item],
-    decks: dict[str, Any],
-    states: dict[str, Any],
+    decks: dict[str, Deck],
+    states: dict[str, CardState],
     today: date,
     plan_id: str | None,
     card_ids: set[str],
@@ -165,11 +165,7 @@ def _run_check(
     def record(item: Item, quality: int, seconds: float) -> None:
         card = item.card
         before = states.get(card.id)
-        after = (
-            before
-            if item.repeat and before is not None
-            else sm2.review(before or sm2.new_state(card.id), quality, today)
-        )
+        after = state_after(item, before, quality, today)
         store.record_review(
             session_id=session_id,
             day=today,
