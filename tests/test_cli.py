@@ -294,3 +294,14 @@ def test_a_plan_that_has_not_started_says_when_it_starts(invoke, content) -> Non
     assert result.exit_code == 0, result.output
     assert "Nothing to study right now" in result.stdout
     assert "Your plan starts on 2026-04-01" in result.stdout
+
+
+def test_lint_accepts_a_relative_path_under_a_content_root(invoke, content, tmp_path, monkeypatch) -> None:
+    """Regression: a relative file argument was compared with absolute roots and crashed."""
+    user = tmp_path / "mine"
+    write(user, "tmp/deck.md", "---\ntitle: Tmp\narea: X\nsubtopics: [S]\n---\n## Q {#q}\nA\n")
+    monkeypatch.setenv("STUDY_DECKS", str(user))
+    monkeypatch.chdir(tmp_path)
+    result = invoke("lint", "mine/tmp/deck.md")
+    assert result.exit_code == 0, result.output
+    assert "1 file(s) checked: 0 error(s), 0 warning(s)" in result.stdout

@@ -54,6 +54,11 @@ def orphaned_progress(progress: Mapping[str, str], collection: Collection) -> li
 
 
 def _root_for(path: Path, roots: Iterable[Path]) -> Path:
+    """The content root a single file belongs to, so its id matches what `study check` uses.
+
+    Compared as resolved paths: a relative argument such as `decks/x/y.md` must still be found
+    under an absolute root.
+    """
     resolved = path.resolve()
     for root in roots:
         try:
@@ -82,9 +87,9 @@ def lint_paths(paths: Sequence[Path], dirs: ContentDirs, collection: Collection)
             deck_files += found_decks
             plan_files += found_plans
         elif path.suffix.lower() in DECK_SUFFIXES and path.is_file():
-            deck_files.append((path, _root_for(path, deck_roots)))
+            deck_files.append((path.resolve(), _root_for(path, deck_roots)))
         elif path.suffix.lower() in PLAN_SUFFIXES and path.is_file():
-            plan_files.append((path, _root_for(path, plan_roots)))
+            plan_files.append((path.resolve(), _root_for(path, plan_roots)))
         elif not path.exists():
             diags.append(Diagnostic(str(path), 0, "no such file or folder"))
         else:
