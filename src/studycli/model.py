@@ -187,3 +187,45 @@ class Collection:
             if plan.id == plan_id:
                 return plan
         return None
+
+
+@dataclass(frozen=True)
+class GapRating:
+    """One self-assessment answer. Ratings are history: the latest per subtopic is the current one."""
+
+    deck_id: str
+    subtopic: str
+    rating: str  # know | unsure | dunno
+    day: date
+    session_id: int | None = None
+    seq: int = 0  # insertion order, breaks ties between ratings given on the same day
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One row of the review log, as the report and tests read it."""
+
+    id: int
+    session_id: int | None
+    ts: str
+    day: date
+    card_id: str
+    deck_id: str
+    source: str
+    quality: int
+    seconds: float | None
+    repeat: bool
+    before: CardState | None
+    after: CardState
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    kind: str
+    day: date
+    started_at: str
+    ended_at: str | None
+    plan_id: str | None
+    planned: int
+    status: str

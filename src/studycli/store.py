@@ -13,13 +13,12 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import StudyError
-from .model import CardState
+from .model import CardState, GapRating, ReviewRow, SessionRow
 
 BUSY_TIMEOUT_S = 5.0
 EXPORT_FORMAT = "studycli-export"
@@ -110,36 +109,6 @@ def _day(value: date | None) -> str | None:
 
 def _parse_day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
-
-
-@dataclass(frozen=True)
-class ReviewRow:
-    """One row of the review log, as the report and tests read it."""
-
-    id: int
-    session_id: int | None
-    ts: str
-    day: date
-    card_id: str
-    deck_id: str
-    source: str
-    quality: int
-    seconds: float | None
-    repeat: bool
-    before: CardState | None
-    after: CardState
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    id: int
-    kind: str
-    day: date
-    started_at: str
-    ended_at: str | None
-    plan_id: str | None
-    planned: int
-    status: str
 
 
 class Store:
@@ -384,6 +353,30 @@ class Store:
                         _day(after.last_review),
                     ),
                 )
+
+    def record_gap_rating(
+        self, *, session_id: int | None, day: date, deck_id: str, subtopic: str, rating: str
+    ) -> None:
+        """Append one self-assessment answer, committed before this returns (history is kept)."""
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO gap_ratings(session_id, ts, day, deck_id, subtopic, rating)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (session_id, self._clock(), day.isoformat(), deck_id, subtopic, rating),
+            )
+
+    def gap_ratings(self) -> list[GapRating]:
+        return [
+            GapRating(
+                deck_id=row["deck_id"],
+                subtopic=row["subtopic"],
+                rating=row["rating"],
+                day=date.fromisoformat(row["day"]),
+                session_id=row["session_id"],
+                seq=row["id"],
+            )
+            for row in self._query("SELECT * FROM gap_ratings ORDER BY id")
+        ]
 
     def reviews(self, since: date | None = None) -> list[ReviewRow]:
         sql = "SELECT * FROM reviews"

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from .. import config, plans
+from .. import config, gaps, plans
 from ..errors import StudyError
 from ..model import CardState, Collection, Deck, Item
 from ..plans import ActivePlan, resolve_plan
@@ -82,11 +82,16 @@ def check(
     _check_topics(topics, collection)
 
     decks = {deck.id: deck for deck in collection.decks}
+    plan_topics = active.plan.topics if active.plan else ()
+    # Gap ratings steer which topics' new cards come first: dunno, unsure, unrated, know.
+    priority = gaps.topic_priority(
+        gaps.inventory(collection.decks, plan_topics), gaps.latest(store.gap_ratings())
+    )
     if active.plan is not None:
         pos = plans.position(active.plan, active.start, today)
-        order = topic_order(pos.today_topics, pos.reached_topics, decks, active.plan.topics)
+        order = topic_order(pos.today_topics, pos.reached_topics, decks, plan_topics, priority)
     else:
-        order = topic_order((), (), decks, ())
+        order = topic_order((), (), decks, (), priority)
     states = store.states()
     items = build_check(CheckRequest(today, size, new_ratio, tuple(topics)), decks, states, order)
 

@@ -1,0 +1,104 @@
+"""`study report`: where you stand, in the terminal, as Markdown for notes, or as JSON."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from .. import config, gaps, plans, report
+from ..errors import StudyError
+from ..session import new_pool, topic_order
+from .app import Shell, app, guarded
+from .gaps import _check_areas
+
+
+class Format(str, Enum):
+    rich = "rich"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command("report")
+@guarded
+def report_command(
+    shell: Shell,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help="rich: for the terminal · markdown: paste into notes · json: for scripts (keys documented in the README).",
+        ),
+    ] = Format.rich,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="YYYY-MM-DD",
+            help="Start of the window for checks and recall (default: the last 30 days); also widens the activity map.",
+        ),
+    ] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", "-a", help="Only this area (case and a unique prefix are fine).")
+    ] = None,
+) -> None:
+    """Progress report: plan position and pace, today's workload and streak, recent checks and
+    their trend, recall and self-rated readiness per area, calibration, a 14-day forecast, an
+    activity map and the cards that keep failing.
+
+    **Calibration** lists topics where your `study gaps` rating and your measured recall disagree:
+    rated know but recalled under 60%, or rated dunno but recalled over 90% (5+ reviews needed).
+    """
+    today = config.today()
+    since_day = config.parse_date(since, "--since") if since else None
+    if since_day is not None and since_day > today:
+        raise StudyError(f"--since {since_day.isoformat()} is after today ({today.isoformat()})")
+    store = shell.store
+    settings = store.settings()
+    collection = shell.collection(settings)
+    shell.warn_content(collection)
+    area_name = _check_areas([area], collection)[0] if area else None
+
+    active = plans.resolve_plan(settings, collection, today)
+    states = store.states()
+    ratings = store.gap_ratings()
+    decks = {d.id: d for d in collection.decks if area_name is None or d.area == area_name}
+    plan_topics = active.plan.topics if active.plan else ()
+    priority = gaps.topic_priority(gaps.inventory(collection.decks, plan_topics), gaps.latest(ratings))
+    reached: set[str]
+    if active.plan is not None:  # as `study check` would see it (a first run starts today)
+        pos = plans.position(active.plan, active.start, today)
+        reached = {t for t in pos.reached_topics if t in decks}
+        order = topic_order(pos.today_topics, reached, decks, plan_topics, priority)
+    else:
+        reached = set()
+        order = topic_order((), (), decks, plan_topics, priority)
+    built = report.build(
+        report.ReportInputs(
+            today=today,
+            decks=collection.decks,
+            states=states,
+            reviews=store.reviews(),
+            sessions=store.sessions(),
+            ratings=ratings,
+            plan=active.plan,
+            plan_start=None if active.first_run else active.start,
+            # With a plan, "available today" means what the plan has reached, not every deck.
+            new_available=len(
+                new_pool(decks, [t for t in order if t in reached] if active.plan else order, states)
+            ),
+            since=since_day,
+            area=area_name,
+        )
+    )
+    if fmt is Format.json:
+        shell.out.file.write(json.dumps(report.to_json(built), indent=2, ensure_ascii=False) + "\n")
+    elif fmt is Format.markdown:
+        shell.out.file.write(report.to_markdown(built))
+    else:
+        from ..ui.report_view import render
+
+        render(shell.out, built)

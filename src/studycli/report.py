@@ -1,0 +1,487 @@
+"""`study report` as data: one pure function from progress to a `Report`, and its two text forms.
+
+The rich terminal view lives in `ui/report_view.py`; JSON and Markdown are produced here, because
+they are plain text with a contract (JSON keys are documented in the README and pinned by a test;
+Markdown must paste into notes as valid tables).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from . import gaps, stats
+from .model import CardState, Deck, GapRating, Plan, ReviewRow, SessionRow
+from .plans import position
+
+SCHEMA_VERSION = 1
+RECALL_DAYS = 30
+FORECAST_DAYS = 14
+HEATMAP_WEEKS = 13
+SESSIONS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    today: date
+    decks: Sequence[Deck]  # every deck the user can see (the area filter is applied here)
+    states: Mapping[str, CardState]
+    reviews: Sequence[ReviewRow]
+    sessions: Sequence[SessionRow]
+    ratings: Sequence[GapRating]
+    plan: Plan | None = None
+    plan_start: date | None = None  # None: the plan has not been started (no check yet)
+    new_available: int = 0
+    since: date | None = None
+    area: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    id: str
+    title: str
+    status: str  # not-started | active | finished
+    start: date | None
+    week: int
+    weeks: int
+    day_of_week: int
+    theme: str
+    today_topics: tuple[str, ...]
+    pace: stats.Pace | None
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    area: str
+    cards_total: int
+    cards_seen: int
+    recall: stats.Tally
+    readiness: float | None  # None: no subtopic of the area has been rated yet
+    subtopics: gaps.AreaReadiness
+
+
+@dataclass(frozen=True)
+class Leech:
+    card_id: str
+    deck_id: str
+    question: str
+    lapses: int
+    ef: float
+
+
+@dataclass(frozen=True)
+class Report:
+    today: date
+    since: date
+    area: str | None
+    plan: PlanSection | None
+    due_now: int
+    new_available: int
+    streak: stats.Streak
+    sessions: tuple[stats.SessionScore, ...]
+    areas: tuple[AreaRow, ...]
+    calibration: tuple[stats.Calibration, ...]
+    forecast: tuple[tuple[date, int], ...]
+    due_30: int
+    heatmap: stats.Heatmap
+    leeches: tuple[Leech, ...]
+    deck_titles: Mapping[str, str]
+    deck_areas: Mapping[str, str]
+
+    @property
+    def empty(self) -> bool:
+        """Nothing studied and nothing rated yet (in scope): the report has only a plan to show."""
+        return not self.sessions and not any(a.cards_seen or a.readiness is not None for a in self.areas)
+
+
+def build(inp: ReportInputs) -> Report:
+    today = inp.today
+    since = inp.since or today - timedelta(days=RECALL_DAYS - 1)
+    decks = [d for d in inp.decks if inp.area is None or d.area == inp.area]
+    deck_ids = {d.id for d in decks}
+    card_ids = {c.id for d in decks for c in d.cards}
+    deck_area = {d.id: d.area for d in inp.decks}
+    states = {cid: s for cid, s in inp.states.items() if cid in card_ids}
+    reviews = [r for r in inp.reviews if r.deck_id in deck_ids] if inp.area else list(inp.reviews)
+
+    # Plan position and pace
+    plan_section: PlanSection | None = None
+    if inp.plan is not None:
+        plan = inp.plan
+        plan_cards = {c.id for d in inp.decks if d.id in set(plan.topics) for c in d.cards}
+        checked_today = any(
+            s.kind == "check" and s.day == today and s.status == "completed" for s in inp.sessions
+        )
+        if inp.plan_start is None:
+            plan_section = PlanSection(
+                plan.id, plan.title, "not-started", None, 0, len(plan.weeks), 0, "", (), None
+            )
+        else:
+            pos = position(plan, inp.plan_start, today)
+            seen = sum(1 for cid in plan_cards if cid in inp.states)
+            the_pace = (
+                stats.pace(len(plan_cards), 7 * len(plan.weeks), pos.day_index, checked_today, seen)
+                if pos.status != "not-started"
+                else None
+            )
+            week = pos.week
+            plan_section = PlanSection(
+                plan.id,
+                plan.title,
+                pos.status,
+                inp.plan_start,
+                pos.week_number,
+                len(plan.weeks),
+                pos.day_of_week,
+                week.theme if week else "",
+                pos.today_topics,
+                the_pace,
+            )
+
+    # Today
+    completed_days = [s.day for s in inp.sessions if s.kind == "check" and s.status == "completed"]
+    due_now = stats.due_outlook(states, today, card_ids).due_now
+
+    # Sessions (first attempts only; scoped to the area's cards when --area is given)
+    scores = [s for s in stats.session_scores(inp.sessions, reviews) if since <= s.day <= today]
+
+    # Areas: coverage, measured recall, self-rated readiness
+    items = gaps.inventory(decks, inp.plan.topics if inp.plan else ())
+    current = gaps.latest(inp.ratings)
+    readiness_rows = {r.area: r for r in gaps.readiness(items, current)}
+    recall_by_area = stats.recall_by(reviews, lambda r: deck_area.get(r.deck_id), since, today)
+    area_names = list(
+        dict.fromkeys(d.area for d in gaps.deck_order(decks, inp.plan.topics if inp.plan else ()))
+    )
+    areas: list[AreaRow] = []
+    for area in area_names:
+        area_cards = [c.id for d in decks if d.area == area for c in d.cards]
+        sub = readiness_rows.get(area, gaps.AreaReadiness(area, 0, 0, 0, 0))
+        rated = sub.know + sub.unsure + sub.dunno
+        areas.append(
+            AreaRow(
+                area,
+                len(area_cards),
+                sum(1 for cid in area_cards if cid in states),
+                recall_by_area.get(area, stats.Tally()),
+                sub.readiness if rated else None,
+                sub,
+            )
+        )
+
+    # Calibration per topic
+    recall_by_deck = stats.recall_by(
+        reviews, lambda r: r.deck_id if r.deck_id in deck_ids else None, since, today
+    )
+    calibration = stats.calibration(gaps.topic_self_score(items, current), recall_by_deck)
+
+    # Forecast, activity, leeches
+    fc = stats.forecast(states, today, FORECAST_DAYS, card_ids)
+    due_30 = stats.due_within(states, today, RECALL_DAYS, card_ids)
+    heat = stats.heatmap((r.day for r in reviews), today, HEATMAP_WEEKS, inp.since)
+    cards = {c.id: c for d in decks for c in d.cards}
+    leeches = tuple(
+        Leech(s.card_id, cards[s.card_id].deck_id, cards[s.card_id].question, s.lapses, s.ef)
+        for s in stats.leeches(states, card_ids)
+    )
+
+    return Report(
+        today=today,
+        since=since,
+        area=inp.area,
+        plan=plan_section,
+        due_now=due_now,
+        new_available=inp.new_available,
+        streak=stats.streak(completed_days, today),
+        sessions=tuple(scores),
+        areas=tuple(areas),
+        calibration=tuple(calibration),
+        forecast=tuple(fc),
+        due_30=due_30,
+        heatmap=heat,
+        leeches=leeches,
+        deck_titles={d.id: d.title for d in inp.decks},
+        deck_areas=deck_area,
+    )
+
+
+# --- JSON -----------------------------------------------------------------------------------------
+
+
+def _ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    """The documented, versioned JSON form (README "Report JSON"); keys are pinned by a test."""
+    plan: dict[str, Any] | None = None
+    if report.plan is not None:
+        p = report.plan
+        pace = None
+        if p.pace is not None:
+            pace = {
+                "status": p.pace.status,
+                "total_cards": p.pace.total_cards,
+                "plan_days": p.pace.plan_days,
+                "days_done": p.pace.days_done,
+                "expected_seen": p.pace.expected,
+                "seen": p.pace.seen,
+                "delta_cards": p.pace.delta_cards,
+                "delta_days": round(p.pace.delta_days, 1),
+                "needed_per_day": p.pace.needed_per_day,
+            }
+        plan = {
+            "id": p.id,
+            "title": p.title,
+            "status": p.status,
+            "start": p.start.isoformat() if p.start else None,
+            "week": p.week,
+            "weeks": p.weeks,
+            "day_of_week": p.day_of_week,
+            "theme": p.theme,
+            "today_topics": list(p.today_topics),
+            "pace": pace,
+        }
+    return {
+        "schema": SCHEMA_VERSION,
+        "date": report.today.isoformat(),
+        "since": report.since.isoformat(),
+        "area": report.area,
+        "plan": plan,
+        "today": {
+            "due_now": report.due_now,
+            "new_available": report.new_available,
+            "streak": report.streak.current,
+            "longest_streak": report.streak.longest,
+            "checked_today": report.streak.checked_today,
+        },
+        "sessions": [
+            {
+                "date": s.day.isoformat(),
+                "status": s.status,
+                "items": s.items.total,
+                "score": _ratio(s.items.rate),
+                "new_items": s.new.total,
+                "new_score": _ratio(s.new.rate),
+                "review_items": s.review.total,
+                "review_score": _ratio(s.review.rate),
+            }
+            for s in report.sessions
+        ],
+        "areas": [
+            {
+                "area": a.area,
+                "cards_total": a.cards_total,
+                "cards_seen": a.cards_seen,
+                "recall": _ratio(a.recall.rate),
+                "recall_reviews": a.recall.total,
+                "readiness": _ratio(a.readiness),
+                "subtopics": a.subtopics.total,
+                "know": a.subtopics.know,
+                "unsure": a.subtopics.unsure,
+                "dunno": a.subtopics.dunno,
+            }
+            for a in report.areas
+        ],
+        "calibration": [
+            {
+                "topic": c.topic,
+                "area": report.deck_areas.get(c.topic),
+                "self_score": _ratio(c.self_score),
+                "rated_subtopics": c.rated,
+                "recall": _ratio(c.recall),
+                "reviews": c.reviews,
+                "kind": c.kind,
+            }
+            for c in report.calibration
+        ],
+        "forecast": {
+            "days": [{"date": d.isoformat(), "due": n} for d, n in report.forecast],
+            "next_30_days": report.due_30,
+        },
+        "activity": {
+            "start": report.heatmap.start.isoformat(),
+            "end": report.heatmap.end.isoformat(),
+            "days": [
+                {
+                    "date": (report.heatmap.start + timedelta(days=n)).isoformat(),
+                    "reviews": report.heatmap.count(report.heatmap.start + timedelta(days=n)),
+                }
+                for n in range((report.heatmap.end - report.heatmap.start).days + 1)
+            ],
+        },
+        "leeches": [
+            {
+                "card_id": lc.card_id,
+                "deck": lc.deck_id,
+                "question": lc.question,
+                "lapses": lc.lapses,
+                "ef": lc.ef,
+            }
+            for lc in report.leeches
+        ],
+    }
+
+
+# --- Markdown -------------------------------------------------------------------------------------
+
+
+def _cell(text: str) -> str:
+    """Deck text inside a Markdown table cell: one line, pipes and backslashes escaped."""
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def _bar(fraction: float | None, width: int = 10) -> str:
+    if fraction is None:
+        return ""
+    full = round(max(0.0, min(1.0, fraction)) * width)
+    return "█" * full + "░" * (width - full)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: Sequence[str]) -> list[str]:
+    marks = {"l": ":---", "r": "---:", "c": ":---:"}
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks[a] for a in align) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def describe_pace(pace: stats.Pace) -> str:
+    if pace.status == "on-track":
+        head = f"on track: {pace.seen} of {pace.expected} planned new cards met"
+    else:
+        n = abs(pace.delta_cards)
+        days = abs(pace.delta_days)
+        head = f"{pace.status} by {n} card(s) (about {days:.1f} day(s)): {pace.seen} met, {pace.expected} planned by now"
+    if pace.needed_per_day is not None:
+        head += f"; {pace.needed_per_day} new a day finishes on time"
+    return head
+
+
+def to_markdown(report: Report) -> str:
+    out: list[str] = [f"# Study report, {report.today.isoformat()}"]
+    if report.area:
+        out.append(f"\nArea: {_cell(report.area)}")
+    p = report.plan
+    out.append("\n## Plan")
+    if p is None:
+        out.append("\nNo plan is active.")
+    elif p.status == "not-started":
+        out.append(f"\n{_cell(p.title)} ({p.weeks} weeks) starts with your first `study check`.")
+    else:
+        week = f"week {p.week} of {p.weeks}, day {p.day_of_week}" if p.status == "active" else "finished"
+        out.append(f"\n**{_cell(p.title)}**: {week}" + (f", *{_cell(p.theme)}*" if p.theme else ""))
+        if p.today_topics:
+            out.append("\nToday's topics: " + ", ".join(f"`{t}`" for t in p.today_topics))
+        if p.pace is not None:
+            out.append(f"\nNew cards: {describe_pace(p.pace)}.")
+    out.append("\n## Today\n")
+    out.append(f"- Due now: {report.due_now}")
+    out.append(f"- New available: {report.new_available}")
+    s = report.streak
+    out.append(
+        f"- Streak: {s.current} day(s)"
+        + ("" if s.checked_today else " (today's check not done yet)")
+        + f", longest {s.longest}"
+    )
+    if report.empty:
+        out.append(
+            "\nNothing yet: run `study check` (and `study gaps`) and the rest of this report fills in."
+        )
+        return "\n".join(out) + "\n"
+
+    out.append("\n## Knowledge checks\n")
+    if report.sessions:
+        shown = report.sessions[-SESSIONS_SHOWN:]
+        rows = [
+            [x.day.isoformat(), str(x.items.total), _pct(x.items.rate), _pct(x.new.rate), _pct(x.review.rate)]
+            for x in reversed(shown)
+        ]
+        out += _table(["date", "items", "score", "new", "review"], rows, "lrrrr")
+        out.append(
+            f"\nTrend (oldest → newest): `{stats.sparkline([x.items.rate for x in report.sessions[-30:]])}`"
+        )
+    else:
+        out.append(f"No checks since {report.since.isoformat()}.")
+
+    out.append(
+        f"\n## Areas\n\nRecall: first-attempt grades of 3+ since {report.since.isoformat()}. "
+        "Readiness: share of subtopics you rated *know*.\n"
+    )
+    rows = [
+        [
+            _cell(a.area),
+            f"{a.cards_seen}/{a.cards_total}",
+            _pct(a.recall.rate) + (f" ({a.recall.total})" if a.recall.total else ""),
+            _bar(a.recall.rate),
+            _pct(a.readiness),
+            _bar(a.readiness),
+        ]
+        for a in report.areas
+    ]
+    out += _table(["area", "seen", "recall", "", "ready", ""], rows, "lrrlrl")
+
+    out.append("\n## Calibration\n")
+    if report.calibration:
+        rows = [
+            [f"`{c.topic}`", c.kind, f"{c.self_score * 100:.0f}%", f"{c.recall * 100:.0f}% ({c.reviews})"]
+            for c in report.calibration
+        ]
+        out += _table(["topic", "", "self-rating", "recall"], rows, "llrr")
+    else:
+        out.append("No topic where your self-rating and your recall disagree sharply.")
+
+    out.append("\n## Forecast\n")
+    peak = max((n for _, n in report.forecast), default=0)
+    rows = [
+        [d.isoformat(), d.strftime("%a"), str(n), _bar(n / peak if peak else 0.0, 20)]
+        for d, n in report.forecast
+    ]
+    out += _table(["date", "", "due", ""], rows, "llrl")
+    out.append(f"\nDue in the next 30 days (overdue included): {report.due_30}")
+
+    out.append("\n## Activity\n")
+    out.append("```text")
+    out += heatmap_lines(report.heatmap)
+    out.append("```")
+
+    out.append("\n## Weak items\n")
+    if report.leeches:
+        rows = [
+            [_cell(lc.question), f"`{lc.deck_id}`", str(lc.lapses), f"{lc.ef:.2f}"] for lc in report.leeches
+        ]
+        out += _table(["card", "deck", "lapses", "ease"], rows, "llrr")
+    else:
+        out.append("None: no card has 4+ lapses or ease at the 1.3 floor.")
+    return "\n".join(out) + "\n"
+
+
+HEAT_CHARS = "·░▒▓█"
+
+
+def heatmap_lines(heat: stats.Heatmap) -> list[str]:
+    """A calendar grid, one row per weekday and one column per week, as plain characters."""
+    peak = max(heat.counts.values(), default=0)
+    lines: list[str] = []
+    months = ""
+    for w in range(heat.weeks):
+        monday = heat.start + timedelta(days=7 * w)
+        label = monday.strftime("%b") if monday.day <= 7 or w == 0 else ""
+        if label and len(months) <= w * 2:
+            months = months.ljust(w * 2) + label
+    lines.append("    " + months.rstrip())
+    for wd, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
+        cells = []
+        for w in range(heat.weeks):
+            day = heat.start + timedelta(days=7 * w + wd)
+            cells.append(" " if day > heat.end else HEAT_CHARS[stats.heat_level(heat.count(day), peak)])
+        lines.append(f"{name} " + " ".join(cells).rstrip())
+    total = sum(heat.counts.values())
+    active = sum(1 for v in heat.counts.values() if v)
+    lines.append(f"    {total} reviews on {active} day(s); busiest day {peak}. · none ░▒▓█ more")
+    return lines

@@ -1,0 +1,209 @@
+"""`study gaps` on screen: one key per subtopic, then readiness per area and what to study first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rich import box
+from rich.bar import Bar
+from rich.console import Console, Group
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from ..gaps import KEY_TO_RATING, AreaChange, GapWalk, Priority, Subtopic
+from .console import untrusted
+from .prompt import Prompter
+
+KEYS = ("k", "u", "d", "s", "b", "q")
+RATING_STYLE = {"know": "good", "unsure": "warn", "dunno": "bad"}
+
+Recorder = Callable[[Subtopic, str], None]
+
+
+@dataclass
+class WalkOutcome:
+    status: str  # completed | quit | eof | interrupted
+    rated: int
+
+
+def _legend() -> Text:
+    text = Text()
+    for i, (key, meaning) in enumerate(
+        (("k", "know"), ("u", "unsure"), ("d", "dunno"), ("s", "skip"), ("b", "back"), ("q", "quit"))
+    ):
+        if i:
+            text.append(" · ", style="muted")
+        text.append(key, style="key")
+        text.append(f" {meaning}", style="muted")
+    text.append("\n> ")
+    return text
+
+
+def _header(walk: GapWalk, item: Subtopic, previous_area: str | None) -> list[Text | Rule]:
+    parts: list[Text | Rule] = []
+    total = len(walk.items)
+    n = walk.position + 1
+    if item.area != previous_area:
+        parts.append(Rule(untrusted(item.area), align="left", style="accent"))
+    parts.append(
+        Text.assemble(
+            Text(f"{n}/{total} ", style="accent"),
+            untrusted(item.deck_title),
+            Text(f" · {item.category}", style="muted"),
+        )
+    )
+    return parts
+
+
+def run_walk(
+    console: Console,
+    prompter: Prompter,
+    walk: GapWalk,
+    previous: Mapping[tuple[str, str], str],
+    record: Recorder,
+) -> WalkOutcome:
+    """Ask every subtopic in `walk`; `record` is called (and commits) for each answer as it is given."""
+    rated = 0
+    last_area: str | None = None
+    legend = _legend()
+    try:
+        while not walk.done:
+            item = walk.current
+            for part in _header(walk, item, last_area):
+                console.print(part)
+            last_area = item.area
+            line = Text("  ")
+            line.append_text(untrusted(item.text))
+            assert walk.answers is not None
+            given = walk.answers[walk.position]
+            before = previous.get(item.key)
+            if given is not None:
+                line.append(f"  (you just said {given})", style="muted")
+            elif before is not None:
+                line.append(f"  (last time: {before})", style=RATING_STYLE.get(before, "muted"))
+            console.print(line)
+            key = prompter.choose(legend, KEYS)
+            if key == "q":
+                return WalkOutcome("quit", rated)
+            if key == "b":
+                if not walk.back():
+                    console.print(Text("  already at the first subtopic", style="muted"))
+                    last_area = None
+                else:
+                    last_area = None  # re-show the area heading when stepping back
+                continue
+            if key == "s":
+                walk.skip()
+                continue
+            rating = KEY_TO_RATING[key]
+            record(item, rating)
+            walk.rate(rating)
+            rated += 1
+    except EOFError:
+        return WalkOutcome("eof", rated)
+    except KeyboardInterrupt:
+        return WalkOutcome("interrupted", rated)
+    return WalkOutcome("completed", rated)
+
+
+def _delta(value: float | None) -> Text:
+    if value is None:
+        return Text("–", style="muted")
+    if abs(value) < 0.05:
+        return Text("±0", style="muted")
+    return Text(
+        f"{value:+.0f} pt" if abs(value) >= 1 else f"{value:+.1f} pt", style="good" if value > 0 else "bad"
+    )
+
+
+def readiness_table(rows: Sequence[AreaChange], width: int) -> Table:
+    """Per area: counts, a readiness bar, and change since the first and the previous assessment."""
+    narrow = width < 80
+    table = Table(
+        title="Readiness by area (share of subtopics rated know)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
+    table.add_column("area", overflow="fold", min_width=10)
+    table.add_column("know", justify="right", style="good", no_wrap=True)
+    table.add_column("unsure" if not narrow else "uns", justify="right", style="warn", no_wrap=True)
+    table.add_column("dunno" if not narrow else "dun", justify="right", style="bad", no_wrap=True)
+    if not narrow:
+        table.add_column("unrated", justify="right", style="muted", no_wrap=True)
+    table.add_column("ready", justify="right", no_wrap=True)
+    if not narrow:
+        table.add_column("", width=12, no_wrap=True)
+    table.add_column("vs first" if not narrow else "Δ1st", justify="right", no_wrap=True)
+    table.add_column("vs last" if not narrow else "Δlast", justify="right", no_wrap=True)
+    if len(rows) == 2:  # one area: its total row would repeat it
+        rows = rows[:1]
+    for n, change in enumerate(rows):
+        row = change.now
+        is_total = n == len(rows) - 1 and len(rows) > 1
+        cells: list[Text | Bar | str] = [
+            Text(row.area, style="heading" if is_total else ""),
+            str(row.know),
+            str(row.unsure),
+            str(row.dunno),
+            *([] if narrow else [str(row.unrated)]),
+            Text(f"{row.readiness * 100:.1f}%"),
+        ]
+        if not narrow:
+            cells.append(Bar(1.0, 0.0, row.readiness, width=12, color="green"))
+        cells += [_delta(change.since_baseline), _delta(change.since_previous)]
+        table.add_row(*cells, end_section=(n == len(rows) - 2 and len(rows) > 1))
+    return table
+
+
+def priority_list(items: Sequence[Priority], limit: int = 12) -> Group | Text:
+    if not items:
+        return Text("No subtopic is rated unsure or dunno.", style="good")
+    table = Table(
+        title="Study first (dunno before unsure; must before good-to-know; plan-reached first)",
+        title_justify="left",
+        show_edge=False,
+        box=None,
+        padding=(0, 1),
+    )
+    table.add_column("#", justify="right", style="muted")
+    table.add_column("rating")
+    table.add_column("subtopic", overflow="fold", ratio=3)
+    table.add_column("topic", overflow="fold", style="accent", ratio=1)
+    for n, p in enumerate(items[:limit], 1):
+        table.add_row(
+            str(n),
+            Text(p.rating, style=RATING_STYLE[p.rating]),
+            untrusted(p.subtopic.text),
+            untrusted(p.subtopic.deck_id + ("" if p.reached else " (later in plan)")),
+        )
+    parts: list[Table | Text] = [table]
+    if len(items) > limit:
+        parts.append(Text(f"… and {len(items) - limit} more.", style="muted"))
+    return Group(*parts)
+
+
+def render_summary(
+    console: Console, rows: Sequence[AreaChange], todo: Sequence[Priority], assessments: int
+) -> None:
+    if not rows:
+        console.print(Text("No subtopics in scope.", style="muted"))
+        return
+    console.print()
+    console.print(readiness_table(rows, console.width))
+    total = rows[-1].now
+    console.print(
+        Text(
+            f"{total.know} know, {total.unsure} unsure, {total.dunno} dunno of {total.total} subtopics: "
+            f"{total.readiness * 100:.1f}% ready"
+            + (f" · {assessments} assessment(s) so far" if assessments else ""),
+            style="heading",
+        )
+    )
+    if assessments < 2:
+        console.print(Text("Reassess in a few weeks (`study gaps --all`) to see the change.", style="muted"))
+    console.print()
+    console.print(priority_list(todo))

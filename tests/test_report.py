@@ -1,0 +1,261 @@
+"""`report.build` on a hand-built history, the pinned JSON schema, and valid Markdown tables."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from markdown_it import MarkdownIt
+
+from studycli import report
+from studycli.model import Card, CardState, Deck, GapRating, Plan, ReviewRow, SessionRow, Week
+
+T = date(2026, 3, 11)
+
+
+def day(offset: int) -> date:
+    return T + timedelta(days=offset)
+
+
+def cards(deck_id: str, n: int) -> tuple[Card, ...]:
+    return tuple(
+        Card(id=f"{deck_id}#{i}", deck_id=deck_id, question=f"Q{i} | pipe [red]x[/red]", answer="A")
+        for i in range(n)
+    )
+
+
+DECKS = (
+    Deck("f/opt", "Optimisation", "Foundations", subtopics=("sgd", "adam"), cards=cards("f/opt", 10)),
+    Deck("c/trees", "Trees", "Classical ML", subtopics=("gini",), cards=cards("c/trees", 10)),
+)
+PLAN = Plan(
+    "p",
+    "Two weeks",
+    "",
+    (Week(1, "Start", ("f/opt",), (), (), 0), Week(2, "Trees", ("c/trees",), (), (), 0)),
+)
+
+
+def rv(n: int, offset: int, card: str, q: int, source: str = "new", session: int = 1) -> ReviewRow:
+    return ReviewRow(
+        n, session, "ts", day(offset), card, card.split("#")[0], source, q, None, False, None, CardState(card)
+    )
+
+
+def inputs(**overrides: object) -> report.ReportInputs:
+    states = {
+        "f/opt#0": CardState("f/opt#0", due=day(0)),
+        "f/opt#1": CardState("f/opt#1", due=day(2)),
+        "f/opt#2": CardState("f/opt#2", due=day(-3), lapses=5, ef=1.3),
+        "c/trees#0": CardState("c/trees#0", due=day(1)),
+        "gone#1": CardState("gone#1", due=day(0)),  # orphaned progress: not counted
+    }
+    reviews = [
+        rv(1, -1, "f/opt#0", 5),
+        rv(2, -1, "f/opt#1", 2),
+        rv(3, 0, "f/opt#2", 1, "review", 2),
+        rv(4, 0, "c/trees#0", 4, "new", 2),
+    ]
+    sessions = [
+        SessionRow(1, "check", day(-1), "ts", "ts", "p", 2, "completed"),
+        SessionRow(2, "check", day(0), "ts", "ts", "p", 2, "completed"),
+    ]
+    ratings = [
+        GapRating("f/opt", "sgd", "know", day(-1), 9, 1),
+        GapRating("f/opt", "adam", "dunno", day(-1), 9, 2),
+    ]
+    base: dict[str, object] = dict(
+        today=T,
+        decks=DECKS,
+        states=states,
+        reviews=reviews,
+        sessions=sessions,
+        ratings=ratings,
+        plan=PLAN,
+        plan_start=day(-1),
+        new_available=7,
+    )
+    base.update(overrides)
+    return report.ReportInputs(**base)  # type: ignore[arg-type]
+
+
+def test_build_figures_from_a_hand_built_history() -> None:
+    r = report.build(inputs())
+    assert r.plan is not None and (r.plan.status, r.plan.week, r.plan.day_of_week) == ("active", 1, 2)
+    assert r.plan.theme == "Start" and r.plan.today_topics == ("f/opt",)
+    pace = r.plan.pace
+    assert pace is not None and pace.total_cards == 20 and pace.plan_days == 14
+    assert (pace.days_done, pace.seen) == (2, 4)  # day index 1, checked today; 4 plan cards seen
+    assert r.due_now == 2  # f/opt#0 today + f/opt#2 overdue; the orphan is ignored
+    assert (r.streak.current, r.streak.longest, r.streak.checked_today) == (2, 2, True)
+    assert [s.items.total for s in r.sessions] == [2, 2]
+    assert r.sessions[0].items.rate == 0.5
+    areas = {a.area: a for a in r.areas}
+    assert [a.area for a in r.areas] == ["Foundations", "Classical ML"]  # plan order
+    assert (areas["Foundations"].cards_seen, areas["Foundations"].cards_total) == (3, 10)
+    assert areas["Foundations"].recall.rate == pytest.approx(1 / 3)
+    assert areas["Foundations"].readiness == 0.5 and areas["Classical ML"].readiness is None
+    assert r.forecast[0] == (T, 2) and r.forecast[1] == (day(1), 1) and r.due_30 == 4
+    assert [lc.card_id for lc in r.leeches] == ["f/opt#2"]
+    assert r.heatmap.count(T) == 2
+    assert not r.empty
+
+
+def test_area_filter_and_since_window() -> None:
+    r = report.build(inputs(area="Classical ML", since=day(0)))
+    assert [a.area for a in r.areas] == ["Classical ML"]
+    assert r.due_now == 0 and r.leeches == ()
+    assert [s.session_id for s in r.sessions] == [2] and r.sessions[0].items.total == 1
+    assert r.since == day(0)
+
+
+def test_empty_store_and_unstarted_plan() -> None:
+    r = report.build(inputs(states={}, reviews=[], sessions=[], ratings=[], plan_start=None))
+    assert r.empty and r.plan is not None and r.plan.status == "not-started" and r.plan.pace is None
+    assert r.streak.current == 0 and r.due_30 == 0
+    md = report.to_markdown(r)
+    assert "Nothing yet" in md and "starts with your first `study check`" in md
+    assert report.build(inputs(plan=None)).plan is None
+
+
+def test_calibration_from_ratings_and_recall() -> None:
+    reviews = [rv(i, 0, f"f/opt#{i}", 1) for i in range(6)]
+    ratings = [
+        GapRating("f/opt", "sgd", "know", day(-1), 9, 1),
+        GapRating("f/opt", "adam", "know", day(-1), 9, 2),
+    ]
+    r = report.build(inputs(reviews=reviews, ratings=ratings))
+    assert [(c.topic, c.kind, c.reviews) for c in r.calibration] == [("f/opt", "overconfident", 6)]
+
+
+# The documented schema (README "Report JSON"). Changing it is a breaking change: bump
+# report.SCHEMA_VERSION and the README together.
+SCHEMA = {
+    "": {
+        "schema",
+        "date",
+        "since",
+        "area",
+        "plan",
+        "today",
+        "sessions",
+        "areas",
+        "calibration",
+        "forecast",
+        "activity",
+        "leeches",
+    },
+    "plan": {
+        "id",
+        "title",
+        "status",
+        "start",
+        "week",
+        "weeks",
+        "day_of_week",
+        "theme",
+        "today_topics",
+        "pace",
+    },
+    "plan.pace": {
+        "status",
+        "total_cards",
+        "plan_days",
+        "days_done",
+        "expected_seen",
+        "seen",
+        "delta_cards",
+        "delta_days",
+        "needed_per_day",
+    },
+    "today": {"due_now", "new_available", "streak", "longest_streak", "checked_today"},
+    "sessions[]": {
+        "date",
+        "status",
+        "items",
+        "score",
+        "new_items",
+        "new_score",
+        "review_items",
+        "review_score",
+    },
+    "areas[]": {
+        "area",
+        "cards_total",
+        "cards_seen",
+        "recall",
+        "recall_reviews",
+        "readiness",
+        "subtopics",
+        "know",
+        "unsure",
+        "dunno",
+    },
+    "calibration[]": {"topic", "area", "self_score", "rated_subtopics", "recall", "reviews", "kind"},
+    "forecast": {"days", "next_30_days"},
+    "forecast.days[]": {"date", "due"},
+    "activity": {"start", "end", "days"},
+    "activity.days[]": {"date", "reviews"},
+    "leeches[]": {"card_id", "deck", "question", "lapses", "ef"},
+}
+
+
+def test_json_keys_are_pinned() -> None:
+    reviews = [rv(i, 0, f"f/opt#{i}", 1) for i in range(6)]
+    ratings = [
+        GapRating("f/opt", "sgd", "know", day(-1), 9, 1),
+        GapRating("f/opt", "adam", "know", day(-1), 9, 2),
+    ]
+    data = report.to_json(report.build(inputs(reviews=reviews, ratings=ratings)))
+    assert data["schema"] == report.SCHEMA_VERSION == 1
+    found = {
+        "": set(data),
+        "plan": set(data["plan"]),
+        "plan.pace": set(data["plan"]["pace"]),
+        "today": set(data["today"]),
+        "sessions[]": set(data["sessions"][0]),
+        "areas[]": set(data["areas"][0]),
+        "calibration[]": set(data["calibration"][0]),
+        "forecast": set(data["forecast"]),
+        "forecast.days[]": set(data["forecast"]["days"][0]),
+        "activity": set(data["activity"]),
+        "activity.days[]": set(data["activity"]["days"][0]),
+        "leeches[]": set(data["leeches"][0]),
+    }
+    assert found == SCHEMA
+    assert len(data["forecast"]["days"]) == report.FORECAST_DAYS
+    assert data["activity"]["days"][-1]["date"] == T.isoformat()
+    assert data["sessions"][0]["score"] == 0.0 and data["areas"][1]["readiness"] is None
+
+
+def tables(md: str) -> list[list[list[str]]]:
+    """Every table markdown-it finds, as rows of cell texts (header row first)."""
+    found: list[list[list[str]]] = []
+    row: list[str] = []
+    for tok in MarkdownIt("commonmark").enable("table").parse(md):
+        if tok.type == "table_open":
+            found.append([])
+        elif tok.type == "tr_open":
+            row = []
+        elif tok.type == "tr_close":
+            found[-1].append(row)
+            row = []
+        elif tok.type in ("th_open", "td_open"):
+            row.append("")
+        elif tok.type == "inline" and found and row:
+            row[-1] = tok.content
+    return found
+
+
+def test_markdown_renders_as_valid_tables_with_escaped_deck_text() -> None:
+    md = report.to_markdown(report.build(inputs()))
+    pipe_rows = [line for line in md.splitlines() if line.startswith("| ")]
+    found = tables(md)
+    # every pipe row the report wrote is part of a parsed table (none fell out as paragraphs)
+    assert sum(len(t) for t in found) == len(pipe_rows) - len(found)  # minus one delimiter row each
+    assert len(found) == 4  # checks, areas, forecast, weak items
+    for table in found:
+        assert len({len(row) for row in table}) == 1  # every row has the header's cell count
+    leech_table = found[-1]
+    assert leech_table[1][0] == "Q2 | pipe [red]x[/red]"  # one cell: the pipe was escaped; markup literal
+    assert "```text" in md and "Mon " in md
