@@ -24,7 +24,7 @@ def preview(invoke, today: str, *args: str) -> list[dict]:
 def test_help_lists_the_everyday_commands(invoke) -> None:
     result = invoke("--help")
     assert result.exit_code == 0
-    for command in ("check", "plan", "lint", "export", "import", "config"):
+    for command in ("check", "gaps", "report", "plan", "lint", "export", "import", "config"):
         assert command in result.output
 
 

@@ -249,3 +249,57 @@ def test_closed_stdin_ends_the_check_cleanly(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Input ended: 0 of 10 items graded" in result.stdout
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_days_of_checks_and_two_gap_assessments_then_the_report(tmp_path: Path) -> None:
+    """The issue's scenario through the real program: checks on several days, a first and a second
+    self-assessment, then the report's figures checked against the store and the decks."""
+    home = tmp_path / "home"
+    assert study(home, "2026-01-01", "plan", "--use", "starter", "--start", "2026-01-01").returncode == 0
+    collection = load_collection(config.content_dirs({}))
+    foundations = [s for d in collection.decks if d.area == "Foundations" for s in dict.fromkeys(d.subtopics)]
+    n = len(foundations)
+    first = study(home, "2026-01-01", "gaps", "--area", "Foundations", stdin="u\n" * n)
+    assert first.returncode == 0, first.stderr
+    assert f"0 know, {n} unsure, 0 dunno of {n} subtopics: 0.0% ready" in first.stdout
+
+    for day in ("2026-01-01", "2026-01-02", "2026-01-03", "2026-01-05"):  # the 4th is missed
+        done = study(home, day, "check", stdin=answers_for(preview(home, day)))
+        assert done.returncode == 0, done.stderr
+
+    know = n // 2
+    second = study(
+        home, "2026-01-05", "gaps", "--area", "Foundations", "--all", stdin="k\n" * know + "u\n" * (n - know)
+    )
+    assert second.returncode == 0, second.stderr
+    gain = 100 * know / n
+    row = [line for line in second.stdout.splitlines() if line.startswith("Foundations ")][-1]  # table row
+    assert row.count(f"+{gain:.0f} pt") == 2, row  # against the baseline and the previous assessment
+
+    result = study(home, "2026-01-05", "report", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    with Store(home / "progress.db") as store:
+        reviews = store.reviews()
+        states = store.states()
+    assert [s["date"] for s in data["sessions"]] == ["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-05"]
+    assert all(s["score"] == 1.0 for s in data["sessions"])  # every answer was right
+    assert data["today"] == {
+        "due_now": sum(1 for st in states.values() if st.due is not None and str(st.due) <= "2026-01-05"),
+        "new_available": data["today"]["new_available"],
+        "streak": 1,
+        "longest_streak": 3,
+        "checked_today": True,
+    }
+    assert sum(d["reviews"] for d in data["activity"]["days"]) == len(reviews)
+    assert data["forecast"]["next_30_days"] == len(states)
+    areas = {a["area"]: a for a in data["areas"]}
+    assert areas["Foundations"]["readiness"] == round(know / n, 4)
+    assert areas["Foundations"]["recall"] == 1.0
+    assert sum(a["cards_seen"] for a in data["areas"]) == len(states)
+    assert data["plan"]["week"] == 1 and data["plan"]["day_of_week"] == 5
+
+    shown = study(home, "2026-01-05", "report", COLUMNS="60")
+    assert shown.returncode == 0, shown.stderr
+    assert "streak 1 day(s)" in shown.stdout and "Traceback" not in shown.stderr
+    assert max(len(line) for line in shown.stdout.splitlines()) <= 60

@@ -177,8 +177,7 @@ def _walk(shell: Shell, chosen: list[gaps.Subtopic], current: dict[gaps.Key, str
             f"{len(chosen)} subtopic(s) to rate. Be honest: 'know' means you could explain it in an "
             "interview now.",
             style="muted",
-        ),
-        soft_wrap=True,
+        )
     )
     walk = gaps.GapWalk(chosen)
     status = "interrupted"
