@@ -61,7 +61,7 @@ def test_gaps_back_skip_quit_and_invalid_keys(invoke, content, home) -> None:
     result = invoke("gaps", "--all", today=DAY, input="d\nb\nx\nk\ns\nq\n")
     assert result.exit_code == 0, result.output
     assert "invalid answer 'x'" in result.output
-    assert "Stopped after 2 rating(s), all saved" in result.stdout
+    assert "Stopped after 1 subtopic(s), every answer saved" in result.stdout
     with db(home) as store:
         ratings = store.gap_ratings()
         assert [r.rating for r in ratings] == ["dunno", "know"]

@@ -464,17 +464,25 @@ def to_markdown(report: Report) -> str:
 HEAT_CHARS = "·░▒▓█"
 
 
+def month_labels(heat: stats.Heatmap) -> str:
+    """Month names above the heatmap columns (two characters per week), the later one winning a clash."""
+    marks: list[tuple[int, str]] = []
+    for w in range(heat.weeks):
+        monday = heat.start + timedelta(days=7 * w)
+        previous = monday - timedelta(days=7)
+        if w == 0 or monday.month != previous.month:
+            marks.append((2 * w, monday.strftime("%b")))
+    kept = [m for n, m in enumerate(marks) if n + 1 == len(marks) or marks[n + 1][0] > m[0] + len(m[1])]
+    line = ""
+    for pos, name in kept:
+        line = line.ljust(pos) + name
+    return line
+
+
 def heatmap_lines(heat: stats.Heatmap) -> list[str]:
     """A calendar grid, one row per weekday and one column per week, as plain characters."""
     peak = max(heat.counts.values(), default=0)
-    lines: list[str] = []
-    months = ""
-    for w in range(heat.weeks):
-        monday = heat.start + timedelta(days=7 * w)
-        label = monday.strftime("%b") if monday.day <= 7 or w == 0 else ""
-        if label and len(months) <= w * 2:
-            months = months.ljust(w * 2) + label
-    lines.append("    " + months.rstrip())
+    lines: list[str] = ["    " + month_labels(heat)]
     for wd, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
         cells = []
         for w in range(heat.weeks):

@@ -187,12 +187,14 @@ def _walk(shell: Shell, chosen: list[gaps.Subtopic], current: dict[gaps.Key, str
     finally:
         store.end_session(session_id, status)
     if outcome.status == "interrupted":
-        shell.out.print(Text(f"\nStopped; {outcome.rated} rating(s) saved.", style="warn"))
+        shell.out.print(
+            Text(f"\nStopped; {outcome.rated} subtopic(s) rated, every answer saved.", style="warn")
+        )
         return True
     elif outcome.status in ("quit", "eof") and not walk.done:
         shell.out.print(
             Text(
-                f"Stopped after {outcome.rated} rating(s), all saved. Run `study gaps` again to continue "
+                f"Stopped after {outcome.rated} subtopic(s), every answer saved. Run `study gaps` again to continue "
                 "where you left off.",
                 style="muted",
             ),

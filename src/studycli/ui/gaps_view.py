@@ -28,33 +28,20 @@ class WalkOutcome:
     rated: int
 
 
-def _legend() -> Text:
-    text = Text()
-    for i, (key, meaning) in enumerate(
-        (("k", "know"), ("u", "unsure"), ("d", "dunno"), ("s", "skip"), ("b", "back"), ("q", "quit"))
+def _legend(indent: int) -> Text:
+    """`[k]now [u]nsure …` on one short line: the keys explain themselves."""
+    text = Text(" " * indent)
+    for i, (key, rest) in enumerate(
+        (("k", "now"), ("u", "nsure"), ("d", "unno"), ("s", "kip"), ("b", "ack"), ("q", "uit"))
     ):
         if i:
-            text.append(" · ", style="muted")
+            text.append(" ")
+        text.append("[", style="muted")
         text.append(key, style="key")
-        text.append(f" {meaning}", style="muted")
-    text.append("\n> ")
+        text.append("]", style="muted")
+        text.append(rest, style="muted")
+    text.append(" > ")
     return text
-
-
-def _header(walk: GapWalk, item: Subtopic, previous_area: str | None) -> list[Text | Rule]:
-    parts: list[Text | Rule] = []
-    total = len(walk.items)
-    n = walk.position + 1
-    if item.area != previous_area:
-        parts.append(Rule(untrusted(item.area), align="left", style="accent"))
-    parts.append(
-        Text.assemble(
-            Text(f"{n}/{total} ", style="accent"),
-            untrusted(item.deck_title),
-            Text(f" · {item.category}", style="muted"),
-        )
-    )
-    return parts
 
 
 def run_walk(
@@ -64,17 +51,29 @@ def run_walk(
     previous: Mapping[tuple[str, str], str],
     record: Recorder,
 ) -> WalkOutcome:
-    """Ask every subtopic in `walk`; `record` is called (and commits) for each answer as it is given."""
-    rated = 0
-    last_area: str | None = None
-    legend = _legend()
+    """Ask every subtopic in `walk`; `record` is called (and commits) for each answer as it is given.
+
+    Two lines per subtopic (the text, then the keys); the area and the topic are shown only when
+    they change, so a long inventory stays readable as it scrolls.
+    """
+    shown_area: str | None = None
+    shown_deck: str | None = None
+    width = len(str(len(walk.items)))
+    counter_width = 2 * width + 4  # "  12/345 " before the subtopic text
+    legend = _legend(counter_width)
     try:
         while not walk.done:
             item = walk.current
-            for part in _header(walk, item, last_area):
-                console.print(part)
-            last_area = item.area
-            line = Text("  ")
+            if item.area != shown_area:
+                console.print(Rule(untrusted(item.area), align="left", style="accent"))
+                shown_area, shown_deck = item.area, None
+            if item.deck_id != shown_deck:
+                console.print(
+                    Text.assemble(untrusted(item.deck_title), Text(f" · {item.category}", style="muted")),
+                    style="heading",
+                )
+                shown_deck = item.deck_id
+            line = Text(f"  {walk.position + 1:>{width}}/{len(walk.items)} ", style="accent")
             line.append_text(untrusted(item.text))
             assert walk.answers is not None
             given = walk.answers[walk.position]
@@ -86,13 +85,10 @@ def run_walk(
             console.print(line)
             key = prompter.choose(legend, KEYS)
             if key == "q":
-                return WalkOutcome("quit", rated)
+                return WalkOutcome("quit", _answered(walk))
             if key == "b":
                 if not walk.back():
                     console.print(Text("  already at the first subtopic", style="muted"))
-                    last_area = None
-                else:
-                    last_area = None  # re-show the area heading when stepping back
                 continue
             if key == "s":
                 walk.skip()
@@ -100,12 +96,16 @@ def run_walk(
             rating = KEY_TO_RATING[key]
             record(item, rating)
             walk.rate(rating)
-            rated += 1
     except EOFError:
-        return WalkOutcome("eof", rated)
+        return WalkOutcome("eof", _answered(walk))
     except KeyboardInterrupt:
-        return WalkOutcome("interrupted", rated)
-    return WalkOutcome("completed", rated)
+        return WalkOutcome("interrupted", _answered(walk))
+    return WalkOutcome("completed", _answered(walk))
+
+
+def _answered(walk: GapWalk) -> int:
+    """Subtopics rated in this run (a rating changed after `b` counts once)."""
+    return sum(walk.counts().values())
 
 
 def _delta(value: float | None) -> Text:
@@ -173,12 +173,13 @@ def priority_list(items: Sequence[Priority], limit: int = 12) -> Group | Text:
     table.add_column("rating")
     table.add_column("subtopic", overflow="fold", ratio=3)
     table.add_column("topic", overflow="fold", style="accent", ratio=1)
+    label_later = any(p.reached for p in items)  # before the plan starts, nothing is "later"
     for n, p in enumerate(items[:limit], 1):
         table.add_row(
             str(n),
             Text(p.rating, style=RATING_STYLE[p.rating]),
             untrusted(p.subtopic.text),
-            untrusted(p.subtopic.deck_id + ("" if p.reached else " (later in plan)")),
+            untrusted(p.subtopic.deck_id + (" (later in plan)" if label_later and not p.reached else "")),
         )
     parts: list[Table | Text] = [table]
     if len(items) > limit:

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import stats
-from ..report import HEAT_CHARS, SESSIONS_SHOWN, Report, describe_pace
+from ..report import HEAT_CHARS, SESSIONS_SHOWN, Report, describe_pace, month_labels
 from .console import untrusted
 
 
@@ -124,7 +124,13 @@ def render(console: Console, report: Report) -> None:
             Text.assemble(
                 Text("trend ", style="muted"),
                 Text(trend, style="accent"),
-                Text(" (oldest → newest; * stopped early)", style="muted"),
+                Text(
+                    " (oldest → newest"
+                    + (
+                        "; * stopped early)" if any(x.status != "completed" for x in report.sessions) else ")"
+                    ),
+                    style="muted",
+                ),
             )
         )
     else:
@@ -227,12 +233,7 @@ def _heatmap(report: Report) -> Text:
     heat = report.heatmap
     peak = max(heat.counts.values(), default=0)
     text = Text()
-    months = ""
-    for w in range(heat.weeks):
-        monday = heat.start + timedelta(days=7 * w)
-        if (monday.day <= 7 or w == 0) and len(months) <= w * 2:
-            months = months.ljust(w * 2) + monday.strftime("%b")
-    text.append("    " + months.rstrip() + "\n", style="muted")
+    text.append("    " + month_labels(heat) + "\n", style="muted")
     styles = ("muted", "green", "green", "bold green", "bold green")
     for wd, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
         text.append(f"{name} ", style="muted")
