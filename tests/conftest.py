@@ -104,6 +104,7 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path) -> Path
     write(root, "decks/t/gamma.md", GAMMA)
     write(root, "plans/starter.yaml", PLAN)
     monkeypatch.setattr(config, "_bundled", lambda name: root / name)
+    monkeypatch.setattr(config, "DEFAULT_PLAN", "starter")
     return root
 
 

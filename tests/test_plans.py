@@ -146,18 +146,19 @@ def test_parser_never_crashes_on_text(text: str) -> None:
 
 
 def test_resolve_plan_first_run_uses_the_default_from_today() -> None:
+    from studycli import config
     from studycli.errors import StudyError
     from studycli.model import Collection
     from studycli.plans import resolve_plan
 
-    starter = parse_plan(PLAN, "starter", known_topics=KNOWN).plan
+    starter = parse_plan(PLAN, config.DEFAULT_PLAN, known_topics=KNOWN).plan
     collection = Collection(plans=(starter,))
     today = date(2026, 4, 1)
     first = resolve_plan({}, collection, today)
     assert (first.plan, first.start, first.first_run) == (starter, today, True)
-    chosen = resolve_plan({"plan": "starter", "plan_start": "2026-03-01"}, collection, today)
+    chosen = resolve_plan({"plan": config.DEFAULT_PLAN, "plan_start": "2026-03-01"}, collection, today)
     assert (chosen.start, chosen.first_run) == (date(2026, 3, 1), False)
     with pytest.raises(StudyError, match="'gone' was not found"):
         resolve_plan({"plan": "gone"}, collection, today)
     with pytest.raises(StudyError, match="not a date"):
-        resolve_plan({"plan": "starter", "plan_start": "March"}, collection, today)
+        resolve_plan({"plan": config.DEFAULT_PLAN, "plan_start": "March"}, collection, today)

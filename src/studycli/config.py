@@ -18,7 +18,7 @@ from .errors import StudyError
 
 APP_NAME = "studycli"
 DB_NAME = "progress.db"
-DEFAULT_PLAN = "starter"
+DEFAULT_PLAN = "ml-engineer-12w"
 
 # Settings stored in the progress database (see `study config`).
 SETTING_PLAN = "plan"

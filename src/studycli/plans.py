@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import yamlsrc
-from .config import DEFAULT_PLAN, SETTING_PLAN, SETTING_PLAN_START, parse_date
+from . import config, yamlsrc
+from .config import SETTING_PLAN, SETTING_PLAN_START, parse_date
 from .errors import StudyError
 from .files import content_id, iter_content_files, read_source
 from .model import Collection as CollectionOfContent
@@ -278,7 +278,7 @@ def resolve_plan(settings: Mapping[str, str], collection: CollectionOfContent, t
     """The plan the user is following, and from when; `first_run` if they never chose one."""
     plan_id = settings.get(SETTING_PLAN)
     first_run = plan_id is None
-    plan_id = plan_id or DEFAULT_PLAN
+    plan_id = plan_id or config.DEFAULT_PLAN
     plan = collection.plan(plan_id)
     if plan is None and not first_run:
         raise StudyError(

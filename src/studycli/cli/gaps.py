@@ -198,6 +198,5 @@ def _walk(shell: Shell, chosen: list[gaps.Subtopic], current: dict[gaps.Key, str
                 "where you left off.",
                 style="muted",
             ),
-            soft_wrap=True,
         )
     return False

@@ -73,16 +73,19 @@ def run_walk(
                     style="heading",
                 )
                 shown_deck = item.deck_id
-            line = Text(f"  {walk.position + 1:>{width}}/{len(walk.items)} ", style="accent")
-            line.append_text(untrusted(item.text))
+            text = untrusted(item.text)
             assert walk.answers is not None
             given = walk.answers[walk.position]
             before = previous.get(item.key)
             if given is not None:
-                line.append(f"  (you just said {given})", style="muted")
+                text.append(f"  (you just said {given})", style="muted")
             elif before is not None:
-                line.append(f"  (last time: {before})", style=RATING_STYLE.get(before, "muted"))
-            console.print(line)
+                text.append(f"  (last time: {before})", style=RATING_STYLE.get(before, "muted"))
+            row = Table.grid(padding=(0, 1))
+            row.add_column(width=counter_width - 1, justify="right", style="accent", no_wrap=True)
+            row.add_column(overflow="fold")
+            row.add_row(f"{walk.position + 1}/{len(walk.items)}", text)
+            console.print(row)
             key = prompter.choose(legend, KEYS)
             if key == "q":
                 return WalkOutcome("quit", _answered(walk))
@@ -120,7 +123,8 @@ def _delta(value: float | None) -> Text:
 
 def readiness_table(rows: Sequence[AreaChange], width: int) -> Table:
     """Per area: counts, a readiness bar, and change since the first and the previous assessment."""
-    narrow = width < 80
+    narrow = width < 80  # short headers
+    with_bar = width >= 100  # room for the unrated count and a bar
     table = Table(
         title="Readiness by area (share of subtopics rated know)",
         title_justify="left",
@@ -128,14 +132,14 @@ def readiness_table(rows: Sequence[AreaChange], width: int) -> Table:
         show_edge=False,
         pad_edge=False,
     )
-    table.add_column("area", overflow="fold", min_width=10)
+    table.add_column("area", overflow="fold", min_width=12 if narrow else 20)
     table.add_column("know", justify="right", style="good", no_wrap=True)
     table.add_column("unsure" if not narrow else "uns", justify="right", style="warn", no_wrap=True)
     table.add_column("dunno" if not narrow else "dun", justify="right", style="bad", no_wrap=True)
-    if not narrow:
+    if with_bar:
         table.add_column("unrated", justify="right", style="muted", no_wrap=True)
     table.add_column("ready", justify="right", no_wrap=True)
-    if not narrow:
+    if with_bar:
         table.add_column("", width=12, no_wrap=True)
     table.add_column("vs first" if not narrow else "Δ1st", justify="right", no_wrap=True)
     table.add_column("vs last" if not narrow else "Δlast", justify="right", no_wrap=True)
@@ -149,10 +153,10 @@ def readiness_table(rows: Sequence[AreaChange], width: int) -> Table:
             str(row.know),
             str(row.unsure),
             str(row.dunno),
-            *([] if narrow else [str(row.unrated)]),
+            *([str(row.unrated)] if with_bar else []),
             Text(f"{row.readiness * 100:.1f}%"),
         ]
-        if not narrow:
+        if with_bar:
             cells.append(Bar(1.0, 0.0, row.readiness, width=12, color="green"))
         cells += [_delta(change.since_baseline), _delta(change.since_previous)]
         table.add_row(*cells, end_section=(n == len(rows) - 2 and len(rows) > 1))
@@ -160,28 +164,30 @@ def readiness_table(rows: Sequence[AreaChange], width: int) -> Table:
 
 
 def priority_list(items: Sequence[Priority], limit: int = 12) -> Group | Text:
+    """Two lines per entry (the subtopic, then its topic id for `--topic`), readable at any width."""
     if not items:
         return Text("No subtopic is rated unsure or dunno.", style="good")
-    table = Table(
-        title="Study first (dunno before unsure; must before good-to-know; plan-reached first)",
-        title_justify="left",
-        show_edge=False,
-        box=None,
-        padding=(0, 1),
-    )
-    table.add_column("#", justify="right", style="muted")
-    table.add_column("rating")
-    table.add_column("subtopic", overflow="fold", ratio=3)
-    table.add_column("topic", overflow="fold", style="accent", ratio=1)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", style="muted", no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
     label_later = any(p.reached for p in items)  # before the plan starts, nothing is "later"
     for n, p in enumerate(items[:limit], 1):
-        table.add_row(
+        where = Text(p.subtopic.deck_id, style="accent")
+        if label_later and not p.reached:
+            where.append(" · later in your plan", style="muted")
+        grid.add_row(
             str(n),
             Text(p.rating, style=RATING_STYLE[p.rating]),
-            untrusted(p.subtopic.text),
-            untrusted(p.subtopic.deck_id + (" (later in plan)" if label_later and not p.reached else "")),
+            Text.assemble(untrusted(p.subtopic.text), "\n", where),
         )
-    parts: list[Table | Text] = [table]
+    parts: list[Table | Text] = [
+        Text(
+            "Study first: dunno before unsure, must before good-to-know, reached topics first",
+            style="heading",
+        ),
+        grid,
+    ]
     if len(items) > limit:
         parts.append(Text(f"… and {len(items) - limit} more.", style="muted"))
     return Group(*parts)
