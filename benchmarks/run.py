@@ -46,6 +46,9 @@ COMMANDS = {
     "study check --preview --json": ["check", "--preview", "--json"],
     "study lint": ["lint"],
     "study export": ["export"],
+    "study report": ["report"],
+    "study report --format json": ["report", "--format", "json"],
+    "study gaps --summary": ["gaps", "--summary"],
 }
 
 
@@ -188,8 +191,42 @@ def simulate_year(deck_ids: list[str], per_deck: int, seed: int = 7) -> dict:
         "cards": card_rows,
         "reviews": reviews,
         "sessions": sessions,
-        "gap_ratings": [],
+        "gap_ratings": gap_history(deck_ids, sessions, rng),
     }
+
+
+def gap_history(deck_ids: list[str], sessions: list[dict], rng: random.Random) -> list[dict]:
+    """Six full self-assessments over the year (every subtopic of every deck), each its own session."""
+    ratings: list[dict] = []
+    for n in range(6):
+        day = TODAY - timedelta(days=360 - 60 * n)
+        session_id = len(sessions) + 1
+        sessions.append(
+            {
+                "id": session_id,
+                "kind": "gaps",
+                "day": day.isoformat(),
+                "started_at": f"{day.isoformat()}T21:00:00+00:00",
+                "ended_at": f"{day.isoformat()}T21:30:00+00:00",
+                "plan_id": None,
+                "planned": 0,
+                "status": "completed",
+            }
+        )
+        for d, deck_id in enumerate(deck_ids):
+            for s in range(6):
+                ratings.append(
+                    {
+                        "id": len(ratings) + 1,
+                        "session_id": session_id,
+                        "ts": f"{day.isoformat()}T21:10:00+00:00",
+                        "day": day.isoformat(),
+                        "deck_id": deck_id,
+                        "subtopic": f"Subtopic {s} of deck {d}",
+                        "rating": rng.choices(["know", "unsure", "dunno"], weights=[n + 1, 3, 6 - n])[0],
+                    }
+                )
+    return ratings
 
 
 def measure(args: list[str], env: dict[str, str], runs: int, cache: Path) -> dict:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .. import config, gaps, plans, report
+from .. import config, gaps, plans, report, stats
 from ..errors import StudyError
 from ..session import new_pool, topic_order
 from .app import Shell, app, guarded
@@ -81,7 +81,10 @@ def report_command(
             today=today,
             decks=collection.decks,
             states=states,
-            reviews=store.reviews(),
+            # Only the window the report looks at: the recall/check window and the activity map.
+            reviews=store.reviews(
+                since=min(since_day or today, stats.heatmap((), today, report.HEATMAP_WEEKS).start)
+            ),
             sessions=store.sessions(),
             ratings=ratings,
             plan=active.plan,
