@@ -43,8 +43,11 @@ def study(home: Path, day: date, *args: str, stdin: str = "", columns: int = 100
     return done.stdout
 
 
+WEAK = "foundations/probability"  # the learner believes they know it; their grades say otherwise
+
+
 def answers(home: Path, day: date, rng: random.Random) -> str:
-    """Script a check: mostly right, sometimes wrong, like a real learner."""
+    """Script a check: mostly right, sometimes wrong, like a real learner (weaker on WEAK)."""
     from studycli import config
     from studycli.content import load_collection
 
@@ -63,10 +66,34 @@ def answers(home: Path, day: date, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
+# What a learner might type before revealing the first card of the default plan.
+TYPED = {
+    "foundations/linear-algebra#rank-nullspace": "rank = dim of the column space; null space = {x : Ax = 0}; rank + nullity = n",
+}
+
+
+def first_check(home: Path) -> str:
+    """A new user's first `study check --size 2` with the bundled default plan."""
+    from studycli import config
+    from studycli.content import load_collection
+
+    items = json.loads(study(home, TODAY, "check", "--preview", "--json", "--size", "2"))["items"]
+    cards = {c.id: c for d in load_collection(config.content_dirs({})).decks for c in d.cards}
+    lines: list[str] = []
+    for item in items:
+        card = cards[item["card_id"]]
+        if item["kind"] == "mcq":
+            lines.append("abcdefgh"[card.correct_index])
+        else:
+            lines += [TYPED.get(card.id, ""), "4"]
+    return study(home, TODAY, "check", "--size", "2", stdin="\n".join(lines) + "\n", columns=80)
+
+
 def history(home: Path) -> None:
     rng = random.Random(7)
-    study(home, START, "plan", "--use", "starter", "--start", START.isoformat())
+    study(home, START, "plan", "--use", "ml-engineer-12w", "--start", START.isoformat())
     study(home, START, "gaps", "--area", "Foundations", "--area", "Classical ML", stdin="u\nd\nu\nk\n" * 40)
+    study(home, START, "gaps", "--topic", WEAK, "--all", stdin="k\n" * 12)
     day = START
     while day < TODAY:
         if day.weekday() != 6 or day >= START + timedelta(days=14):  # two Sundays off early on
@@ -90,7 +117,8 @@ def block(text: str) -> str:
 
 def generate() -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp)
+        check = first_check(Path(tmp) / "first")
+        home = Path(tmp) / "history"
         history(home)
         walk = study(
             home,
@@ -107,6 +135,7 @@ def generate() -> dict[str, str]:
         report = study(home, TODAY, "report", columns=100)
         markdown = study(home, TODAY, "report", "--format", "markdown")
     return {
+        "check": block(check),
         "gaps-walk": block(walk),
         "gaps-summary": block(summary),
         "report": block(report),

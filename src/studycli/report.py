@@ -21,6 +21,8 @@ RECALL_DAYS = 30
 FORECAST_DAYS = 14
 HEATMAP_WEEKS = 13
 SESSIONS_SHOWN = 10
+BACKLOG = 30  # due reviews above which the report suggests a review-only check
+CATCH_UP = "a review-only check catches up: `study check --new-ratio 0 --size 30`"
 
 
 @dataclass(frozen=True)
@@ -381,7 +383,7 @@ def to_markdown(report: Report) -> str:
         if p.pace is not None:
             out.append(f"\nNew cards: {describe_pace(p.pace)}.")
     out.append("\n## Today\n")
-    out.append(f"- Due now: {report.due_now}")
+    out.append(f"- Due now: {report.due_now}" + (f" ({CATCH_UP})" if report.due_now > BACKLOG else ""))
     out.append(f"- New available: {report.new_available}")
     s = report.streak
     out.append(

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import stats
-from ..report import HEAT_CHARS, SESSIONS_SHOWN, Report, describe_pace, month_labels
+from ..report import BACKLOG, CATCH_UP, HEAT_CHARS, SESSIONS_SHOWN, Report, describe_pace, month_labels
 from .console import untrusted
 
 
@@ -92,6 +92,8 @@ def render(console: Console, report: Report) -> None:
             Text(f" (longest {s.longest})", style="muted"),
         )
     )
+    if report.due_now > BACKLOG:
+        console.print(Text(f"Reviews are piling up; {CATCH_UP}.", style="warn"))
     if report.empty:
         console.print()
         console.print(
