@@ -305,3 +305,15 @@ def test_lint_accepts_a_relative_path_under_a_content_root(invoke, content, tmp_
     result = invoke("lint", "mine/tmp/deck.md")
     assert result.exit_code == 0, result.output
     assert "1 file(s) checked: 0 error(s), 0 warning(s)" in result.stdout
+
+
+def test_check_size_setting_is_the_default_size(invoke, content) -> None:
+    assert len(preview(invoke, "2026-03-02")) == 4  # every new card the plan offers, under 10
+    changed = invoke("config", "set", "check_size", "2", today="2026-03-02")
+    assert changed.exit_code == 0, changed.output
+    assert len(preview(invoke, "2026-03-02")) == 2
+    assert len(preview(invoke, "2026-03-02", "--size", "3")) == 3  # the option still wins
+    bad = invoke("config", "set", "check_size", "lots", today="2026-03-02")
+    assert bad.exit_code == 2 and "check_size must be a whole number from 1 to 200" in bad.output
+    assert invoke("config", "unset", "check_size").exit_code == 0
+    assert len(preview(invoke, "2026-03-02")) == 4

@@ -23,6 +23,9 @@ DEFAULT_PLAN = "ml-engineer-12w"
 # Settings stored in the progress database (see `study config`).
 SETTING_PLAN = "plan"
 SETTING_PLAN_START = "plan_start"
+SETTING_CHECK_SIZE = "check_size"
+DEFAULT_CHECK_SIZE = 10
+MAX_CHECK_SIZE = 200
 SETTING_DECKS = "decks"
 SETTING_PLANS = "plans"
 USER_SETTINGS = {
@@ -30,6 +33,7 @@ USER_SETTINGS = {
     SETTING_PLANS: "extra plan folders, separated by '" + os.pathsep + "'",
     SETTING_PLAN: "the active plan's id (set it with `study plan --use`)",
     SETTING_PLAN_START: "the day the active plan started, YYYY-MM-DD",
+    SETTING_CHECK_SIZE: f"items in a `study check` when --size is not given (default {DEFAULT_CHECK_SIZE})",
 }
 
 
@@ -100,3 +104,24 @@ def content_dirs(settings: Mapping[str, str], env: Mapping[str, str] | None = No
     plans += [(p, False) for p in split_dirs(settings.get(SETTING_PLANS))]
     plans += [(p, False) for p in split_dirs(env.get("STUDY_PLANS"))]
     return ContentDirs(tuple(decks), tuple(plans))
+
+
+def check_size(settings: Mapping[str, str]) -> int:
+    """The default number of items per check: the `check_size` setting, else 10."""
+    text = settings.get(SETTING_CHECK_SIZE)
+    if text is None:
+        return DEFAULT_CHECK_SIZE
+    return parse_check_size(text)
+
+
+def parse_check_size(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_CHECK_SIZE:
+        raise StudyError(
+            f"check_size must be a whole number from 1 to {MAX_CHECK_SIZE}, not {text!r}",
+            "fix it with `study config set check_size 14` or `study config unset check_size`",
+        )
+    return value

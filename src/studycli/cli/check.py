@@ -40,7 +40,17 @@ def _check_topics(topics: list[str], collection: Collection) -> None:
 @guarded
 def check(
     shell: Shell,
-    size: Annotated[int, typer.Option("--size", "-n", min=1, max=200, help="How many items to ask.")] = 10,
+    size: Annotated[
+        int | None,
+        typer.Option(
+            "--size",
+            "-n",
+            min=1,
+            max=config.MAX_CHECK_SIZE,
+            help="How many items to ask (default: the check_size setting, else 10).",
+            show_default=False,
+        ),
+    ] = None,
     new_ratio: Annotated[
         float,
         typer.Option("--new-ratio", min=0.0, max=1.0, help="Share of new cards; the rest are due reviews."),
@@ -93,6 +103,7 @@ def check(
     else:
         order = topic_order((), (), decks, (), priority)
     states = store.states()
+    size = size if size is not None else config.check_size(settings)
     items = build_check(CheckRequest(today, size, new_ratio, tuple(topics)), decks, states, order)
 
     if preview:

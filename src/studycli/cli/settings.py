@@ -59,13 +59,15 @@ def _setting_key(key: str) -> str:
 @guarded
 def config_set(
     shell: Shell,
-    key: Annotated[str, typer.Argument(help="decks, plans, plan or plan_start.")],
+    key: Annotated[str, typer.Argument(help="decks, plans, plan, plan_start or check_size.")],
     value: Annotated[str, typer.Argument(help="The new value.")],
 ) -> None:
     """Set a setting, e.g. `study config set decks ~/notes/decks`."""
     key = _setting_key(key)
     if key == config.SETTING_PLAN_START:
         value = config.parse_date(value, "plan_start").isoformat()
+    if key == config.SETTING_CHECK_SIZE:
+        value = str(config.parse_check_size(value))
     if key in (config.SETTING_DECKS, config.SETTING_PLANS):
         missing = [str(p) for p in config.split_dirs(value) if not p.is_dir()]
         if missing:
