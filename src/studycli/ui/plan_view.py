@@ -28,6 +28,16 @@ def _bullets(items: list[Text], style: str = "") -> Table:
     return grid
 
 
+def _cell_bullets(items: list[Text]) -> Table:
+    """Bullets inside a table cell, wrapped lines indented under their text, not under the bullet."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for item in items:
+        grid.add_row("•", item)
+    return grid
+
+
 def render_plan(console: Console, pos: PlanPosition, collection: Collection, first_run: bool) -> None:
     plan = pos.plan
     console.print(untrusted(plan.title), style="heading")
@@ -47,7 +57,7 @@ def render_plan(console: Console, pos: PlanPosition, collection: Collection, fir
     # Goals get their own column only when there is room; on a narrow terminal the table keeps
     # week, theme and topics, and this week's goals are listed under it.
     wide = console.width >= 100
-    table = Table(show_lines=False, expand=False)
+    table = Table(show_lines=True, expand=False)
     table.add_column("", width=1, no_wrap=True)
     table.add_column("wk", justify="right", no_wrap=True)
     table.add_column("theme", ratio=2)
@@ -56,10 +66,15 @@ def render_plan(console: Console, pos: PlanPosition, collection: Collection, fir
         table.add_column("goals", ratio=3, style="muted")
     for week in plan.weeks:
         current = pos.status == "active" and week.number == pos.week_number
-        topics = Text("\n").join(Text.assemble("• ", _topic_label(t, collection)) for t in week.all_topics)
-        cells: list[Text | str] = ["▶" if current else "", str(week.number), untrusted(week.theme), topics]
+        topics = _cell_bullets([_topic_label(t, collection) for t in week.all_topics])
+        cells: list[Text | Table | str] = [
+            "▶" if current else "",
+            str(week.number),
+            untrusted(week.theme),
+            topics,
+        ]
         if wide:
-            cells.append(Text("\n").join(untrusted(f"• {g}") for g in week.goals))
+            cells.append(_cell_bullets([untrusted(g) for g in week.goals]))
         table.add_row(*cells, style="bold" if current else None)
     console.print(table)
     if not wide and pos.week is not None and pos.week.goals:
