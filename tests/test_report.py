@@ -259,3 +259,16 @@ def test_markdown_renders_as_valid_tables_with_escaped_deck_text() -> None:
     leech_table = found[-1]
     assert leech_table[1][0] == "Q2 | pipe [red]x[/red]"  # one cell: the pipe was escaped; markup literal
     assert "```text" in md and "Mon " in md
+
+
+def test_month_labels_never_overlap_and_end_with_the_current_month() -> None:
+    from studycli import stats
+
+    for today in (date(2026, 11, 23), date(2026, 3, 1), date(2027, 1, 4)):
+        heat = stats.heatmap([], today, weeks=13)
+        line = report.month_labels(heat)
+        names = line.split()
+        last_monday = today - timedelta(days=today.weekday())
+        assert names[-1] == last_monday.strftime("%b")
+        assert len(line) <= 2 * heat.weeks + 2  # fits above the grid
+        assert len(names) == len(set(names)) and all(len(n) == 3 for n in names)  # none mangled
