@@ -175,7 +175,13 @@ def _walk(shell: Shell, chosen: list[gaps.Subtopic], current: dict[gaps.Key, str
     shell.out.print(
         Text(
             f"{len(chosen)} subtopic(s) to rate. Be honest: 'know' means you could explain it in an "
-            "interview now.",
+            "interview now."
+            + (
+                " Long walk? Every answer is saved as you go: `q` stops, and `study gaps` later "
+                "continues where you left off (`--area` or `--plan-to-date` narrow it)."
+                if len(chosen) > 60
+                else ""
+            ),
             style="muted",
         )
     )
