@@ -209,7 +209,7 @@ def render_summary(console: Console, summary: CheckSummary, outcome: Outcome, ou
 def describe_outlook(outlook: DueOutlook) -> str:
     parts = []
     if outlook.due_now:
-        parts.append(f"{outlook.due_now} still due today")
+        parts.append(f"{outlook.due_now} still due today (`study check --new-ratio 0` reviews only)")
     if outlook.tomorrow or outlook.within_week:
         parts.append(f"{outlook.tomorrow} due tomorrow, {outlook.within_week} within 7 days")
     elif outlook.next_date:
