@@ -272,3 +272,17 @@ def test_month_labels_never_overlap_and_end_with_the_current_month() -> None:
         assert names[-1] == last_monday.strftime("%b")
         assert len(line) <= 2 * heat.weeks + 2  # fits above the grid
         assert len(names) == len(set(names)) and all(len(n) == 3 for n in names)  # none mangled
+
+
+def test_describe_pace_says_how_far_off_and_what_pace_finishes() -> None:
+    from studycli import stats
+
+    behind = report.describe_pace(stats.pace(280, 28, day_index=9, checked_today=False, seen=60))
+    assert (
+        behind
+        == "behind by 30 card(s) (about 3.0 day(s)): 60 met, 90 planned by now; 12 new a day finishes on time"
+    )
+    on = report.describe_pace(stats.pace(280, 28, day_index=0, checked_today=False, seen=2))
+    assert on.startswith("on track: 2 new cards met, 0 planned by now")
+    done = report.describe_pace(stats.pace(280, 28, day_index=40, checked_today=False, seen=280))
+    assert "finishes on time" not in done

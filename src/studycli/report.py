@@ -355,7 +355,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: Sequence
 
 def describe_pace(pace: stats.Pace) -> str:
     if pace.status == "on-track":
-        head = f"on track: {pace.seen} of {pace.expected} planned new cards met"
+        head = f"on track: {pace.seen} new cards met, {pace.expected} planned by now"
     else:
         n = abs(pace.delta_cards)
         days = abs(pace.delta_days)
