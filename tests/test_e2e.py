@@ -203,6 +203,58 @@ def test_interactive_keys_and_ctrl_c_keep_grades(tmp_path: Path) -> None:
         assert store.sessions()[0].status == "interrupted"
 
 
+GAPS_DECK = """\
+---
+title: Gaps deck
+area: Foundations
+subtopics: [Alpha idea, Beta idea, Gamma idea, Delta idea]
+---
+
+## Question? {#g1}
+Answer.
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_interactive_gaps_single_keys_back_and_ctrl_c_keep_ratings(tmp_path: Path) -> None:
+    decks = tmp_path / "decks"
+    (decks / "e2e").mkdir(parents=True)
+    (decks / "e2e" / "gaps.md").write_text(GAPS_DECK)
+    home = tmp_path / "home"
+    env = env_for(home, "2026-01-05", STUDY_DECKS=str(decks))
+    term = Terminal([sys.executable, "-m", "studycli", "gaps", "--topic", "e2e/gaps"], env)
+    term.expect("1/4 Alpha idea")
+    term.expect("[q]uit > ")
+    term.send("k")
+    term.expect("2/4 Beta idea")
+    term.expect("[q]uit > ")
+    term.send("x")  # not a key: the prompt says so and waits
+    term.expect("is not a choice")
+    term.send("d")
+    term.expect("3/4 Gamma idea")
+    term.expect("[q]uit > ")
+    term.send("b")  # back to Beta, shown with the answer just given
+    term.expect("2/4 Beta idea  (you just said dunno)")
+    term.expect("[q]uit > ")
+    term.send("u")
+    term.expect("3/4 Gamma idea")
+    term.expect("[q]uit > ")
+    term.send("\x03")  # Ctrl-C
+    code = term.finish()
+    assert code == 130, term.screen
+    assert "Stopped; 2 subtopic(s) rated, every answer saved." in term.screen
+    assert "Readiness by area" in term.screen and "Traceback" not in term.screen
+    with Store(home / "progress.db") as store:
+        ratings = store.gap_ratings()
+        sessions = store.sessions("gaps")
+    assert [(r.subtopic, r.rating) for r in ratings] == [
+        ("Alpha idea", "know"),
+        ("Beta idea", "dunno"),
+        ("Beta idea", "unsure"),
+    ]
+    assert [s.status for s in sessions] == ["interrupted"]
+
+
 def test_sigint_while_waiting_for_a_line_keeps_grades(tmp_path: Path) -> None:
     """Scripted mode, interrupted by a signal between lines (as Ctrl-C in a pipeline would)."""
     home = tmp_path / "home"
