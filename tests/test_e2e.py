@@ -286,6 +286,25 @@ def test_sigint_while_waiting_for_a_line_keeps_grades(tmp_path: Path) -> None:
         assert len(store.reviews()) == 1
 
 
+@pytest.mark.parametrize("args", [("report",), ("gaps", "--summary"), ("plan",), ("report", "-f", "json")])
+def test_a_closed_output_pipe_exits_141_quietly(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """`study report | head -1`: the reader leaving is not an error (rich alone would exit 1)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first write
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "studycli", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env_for(tmp_path / "home", "2026-01-05"),
+    )
+    os.close(write_end)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 141, err
+    assert err == ""
+
+
 def test_closed_stdin_ends_the_check_cleanly(tmp_path: Path) -> None:
     """`study check <&-`: no stdin at all is the end of input, not a crash."""
     home = tmp_path / "home"

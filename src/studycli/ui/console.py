@@ -27,9 +27,17 @@ THEME = Theme(
 )
 
 
+class StudyConsole(Console):
+    def on_broken_pipe(self) -> None:
+        """Re-raise, so the command guard exits 141 like other Unix tools (rich would exit 1)."""
+        raise BrokenPipeError
+
+
 def make_console(stderr: bool = False) -> Console:
     """A console on the *current* stdout/stderr (made per command so test runners can capture)."""
-    return Console(theme=THEME, stderr=stderr, highlight=False, file=sys.stderr if stderr else sys.stdout)
+    return StudyConsole(
+        theme=THEME, stderr=stderr, highlight=False, file=sys.stderr if stderr else sys.stdout
+    )
 
 
 def untrusted(text: str) -> Text:
