@@ -165,3 +165,25 @@ def test_state_after_steps_sm2_on_first_attempts_only() -> None:
     assert state_after(Item(card, "new", repeat=True), first, 5, TODAY) == first
     second = state_after(Item(card, "review"), first, 5, TODAY + timedelta(days=1))
     assert (second.repetitions, second.interval) == (1, 1)
+
+
+def test_plan_topic_order_combines_plan_position_and_gap_ratings() -> None:
+    from studycli.model import GapRating, Plan, Week
+    from studycli.session import plan_topic_order
+
+    decks = [Deck(id, id, "A", subtopics=(f"{id} idea",)) for id in ("w1/a", "w1/b", "w2/c", "x/extra")]
+    plan = Plan("p", "P", "", (Week(1, "one", ("w1/a", "w1/b")), Week(2, "two", ("w2/c",))))
+    start = date(2026, 3, 2)
+    order, reached = plan_topic_order(plan, start, start, decks, [])
+    assert (order, reached) == (["w1/a", "w1/b", "x/extra"], ("w1/a", "w1/b"))  # week 2 not yet
+    dunno_b = [
+        GapRating("w1/b", "w1/b idea", "dunno", start, 1, 1),
+        GapRating("w1/a", "w1/a idea", "know", start, 1, 2),
+    ]
+    assert plan_topic_order(plan, start, start, decks, dunno_b)[0] == ["w1/b", "w1/a", "x/extra"]
+    later, reached = plan_topic_order(plan, start, start + timedelta(days=7), decks, dunno_b)
+    assert later == ["w2/c", "w1/b", "w1/a", "x/extra"] and reached == ("w1/a", "w1/b", "w2/c")
+    assert plan_topic_order(None, start, start, decks, dunno_b, scope=["w1/a", "w1/b"]) == (
+        ["w1/b", "w1/a"],
+        (),
+    )

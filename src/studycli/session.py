@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import sm2
-from .model import Card, CardState, Deck, GradedItem, Item
+from . import gaps, sm2
+from .model import Card, CardState, Deck, GapRating, GradedItem, Item, Plan
+from .plans import position
 from .sm2 import REPEAT_BELOW
 
 
@@ -61,6 +62,28 @@ def topic_order(
         ranked = sorted(enumerate(band), key=lambda pair: (priority.get(pair[1], 2), pair[0]))
         ordered.extend(t for _, t in ranked if t not in ordered)
     return ordered
+
+
+def plan_topic_order(
+    plan: Plan | None,
+    start: date,
+    today: date,
+    decks: Sequence[Deck],
+    ratings: Iterable[GapRating],
+    scope: Iterable[str] | None = None,
+) -> tuple[list[str], tuple[str, ...]]:
+    """The new-card topic order for `today` and the plan topics reached so far.
+
+    The plan's position gives the bands; the latest gap ratings of `decks` reorder within them
+    (dunno, unsure, unrated, know). `scope` limits the order to some deck ids (report --area).
+    """
+    plan_topics = plan.topics if plan else ()
+    priority = gaps.topic_priority(gaps.inventory(decks, plan_topics), gaps.latest(ratings))
+    ids = [d.id for d in decks] if scope is None else list(scope)
+    if plan is None:
+        return topic_order((), (), ids, (), priority), ()
+    pos = position(plan, start, today)
+    return topic_order(pos.today_topics, pos.reached_topics, ids, plan_topics, priority), pos.reached_topics
 
 
 def review_pool(cards: Iterable[Card], states: Mapping[str, CardState], today: date) -> list[Card]:

@@ -11,11 +11,11 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from .. import config, gaps, plans
+from .. import config
 from ..errors import StudyError
 from ..model import CardState, Collection, Deck, Item
 from ..plans import ActivePlan, resolve_plan
-from ..session import CheckRequest, CheckRun, build_check, state_after, summarise, topic_order
+from ..session import CheckRequest, CheckRun, build_check, plan_topic_order, state_after, summarise
 from ..stats import due_outlook
 from ..store import Store
 from ..ui.console import untrusted
@@ -92,16 +92,8 @@ def check(
     _check_topics(topics, collection)
 
     decks = {deck.id: deck for deck in collection.decks}
-    plan_topics = active.plan.topics if active.plan else ()
-    # Gap ratings steer which topics' new cards come first: dunno, unsure, unrated, know.
-    priority = gaps.topic_priority(
-        gaps.inventory(collection.decks, plan_topics), gaps.latest(store.gap_ratings())
-    )
-    if active.plan is not None:
-        pos = plans.position(active.plan, active.start, today)
-        order = topic_order(pos.today_topics, pos.reached_topics, decks, plan_topics, priority)
-    else:
-        order = topic_order((), (), decks, (), priority)
+    # Plan position first; gap ratings then put dunno topics before unsure, unrated and know.
+    order, _ = plan_topic_order(active.plan, active.start, today, collection.decks, store.gap_ratings())
     states = store.states()
     size = size if size is not None else config.check_size(settings)
     items = build_check(CheckRequest(today, size, new_ratio, tuple(topics)), decks, states, order)

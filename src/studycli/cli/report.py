@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from .. import config, gaps, plans, report, stats
+from .. import config, plans, report, stats
 from ..errors import StudyError
-from ..session import new_pool, topic_order
+from ..session import new_pool, plan_topic_order
 from .app import Shell, app, guarded
 from .gaps import _check_areas
 
@@ -66,16 +66,8 @@ def report_command(
     states = store.states()
     ratings = store.gap_ratings()
     decks = {d.id: d for d in collection.decks if area_name is None or d.area == area_name}
-    plan_topics = active.plan.topics if active.plan else ()
-    priority = gaps.topic_priority(gaps.inventory(collection.decks, plan_topics), gaps.latest(ratings))
-    reached: set[str]
-    if active.plan is not None:  # as `study check` would see it (a first run starts today)
-        pos = plans.position(active.plan, active.start, today)
-        reached = {t for t in pos.reached_topics if t in decks}
-        order = topic_order(pos.today_topics, reached, decks, plan_topics, priority)
-    else:
-        reached = set()
-        order = topic_order((), (), decks, plan_topics, priority)
+    # As `study check` would see it (a first run starts the plan today).
+    order, reached = plan_topic_order(active.plan, active.start, today, collection.decks, ratings, decks)
     built = report.build(
         report.ReportInputs(
             today=today,
