@@ -169,10 +169,9 @@ class AreaChange:
     since_previous: float | None
 
 
-def changes(
-    items: Sequence[Subtopic], ratings: Sequence[GapRating], *, include_total: bool = True
-) -> list[AreaChange]:
-    """Readiness per area now, against the first assessment (baseline) and the one before the latest.
+def changes(items: Sequence[Subtopic], ratings: Sequence[GapRating]) -> list[AreaChange]:
+    """Readiness per area now, against the first assessment (baseline) and the one before the latest,
+    then the same for all areas together (last row).
 
     With a single assessment there is nothing to compare, so both deltas are None.
     """
@@ -190,7 +189,7 @@ def changes(
         return (row.readiness - before.readiness) * 100 if before else None
 
     result = [AreaChange(r, delta(r, baseline_rows), delta(r, previous_rows)) for r in now_rows]
-    if include_total and now_rows:
+    if now_rows:
         total = overall(now_rows)
         result.append(
             AreaChange(

@@ -481,17 +481,30 @@ def month_labels(heat: stats.Heatmap) -> str:
     return line
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def heat_rows(heat: stats.Heatmap) -> list[tuple[str, list[int]]]:
+    """Per weekday, the heat level (0-4) of each week's day up to today: the grid both views draw."""
+    peak = max(heat.counts.values(), default=0)
+    rows: list[tuple[str, list[int]]] = []
+    for wd, name in enumerate(WEEKDAYS):
+        days = (heat.start + timedelta(days=7 * w + wd) for w in range(heat.weeks))
+        rows.append((name, [stats.heat_level(heat.count(d), peak) for d in days if d <= heat.end]))
+    return rows
+
+
+def heat_legend(heat: stats.Heatmap) -> str:
+    active = sum(1 for v in heat.counts.values() if v)
+    peak = max(heat.counts.values(), default=0)
+    return f"{sum(heat.counts.values())} reviews on {active} day(s), busiest {peak} · "
+
+
 def heatmap_lines(heat: stats.Heatmap) -> list[str]:
     """A calendar grid, one row per weekday and one column per week, as plain characters."""
-    peak = max(heat.counts.values(), default=0)
-    lines: list[str] = ["    " + month_labels(heat)]
-    for wd, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
-        cells = []
-        for w in range(heat.weeks):
-            day = heat.start + timedelta(days=7 * w + wd)
-            cells.append(" " if day > heat.end else HEAT_CHARS[stats.heat_level(heat.count(day), peak)])
-        lines.append(f"{name} " + " ".join(cells).rstrip())
-    total = sum(heat.counts.values())
-    active = sum(1 for v in heat.counts.values() if v)
-    lines.append(f"    {total} reviews on {active} day(s); busiest day {peak}. · none ░▒▓█ more")
+    lines = ["    " + month_labels(heat)]
+    lines += [
+        f"{name} " + " ".join(HEAT_CHARS[level] for level in levels) for name, levels in heat_rows(heat)
+    ]
+    lines.append("    " + heat_legend(heat) + "· none ░▒▓█ more")
     return lines

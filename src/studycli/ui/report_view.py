@@ -6,8 +6,6 @@ characters), so NO_COLOR and light themes lose nothing; below 80 columns bars ar
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from rich import box
 from rich.bar import Bar
 from rich.console import Console
@@ -16,7 +14,17 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import stats
-from ..report import BACKLOG, CATCH_UP, HEAT_CHARS, SESSIONS_SHOWN, Report, describe_pace, month_labels
+from ..report import (
+    BACKLOG,
+    CATCH_UP,
+    HEAT_CHARS,
+    SESSIONS_SHOWN,
+    Report,
+    describe_pace,
+    heat_legend,
+    heat_rows,
+    month_labels,
+)
 from .console import untrusted
 
 
@@ -233,24 +241,16 @@ def render(console: Console, report: Report) -> None:
 
 def _heatmap(report: Report) -> Text:
     heat = report.heatmap
-    peak = max(heat.counts.values(), default=0)
     text = Text()
     text.append("    " + month_labels(heat) + "\n", style="muted")
     styles = ("muted", "green", "green", "bold green", "bold green")
-    for wd, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
+    for name, levels in heat_rows(heat):
         text.append(f"{name} ", style="muted")
-        for w in range(heat.weeks):
-            day = heat.start + timedelta(days=7 * w + wd)
-            if day > heat.end:
-                break
-            level = stats.heat_level(heat.count(day), peak)
+        for level in levels:
             text.append(HEAT_CHARS[level], style=styles[level])
             text.append(" ")
         text.append("\n")
-    total = sum(heat.counts.values())
-    active = sum(1 for v in heat.counts.values() if v)
-    text.append(f"    {total} reviews on {active} day(s), busiest {peak} · ", style="muted")
-    text.append("· none ", style="muted")
+    text.append("    " + heat_legend(heat) + "· none ", style="muted")
     text.append("░▒▓█", style="green")
     text.append(" more", style="muted")
     return text
