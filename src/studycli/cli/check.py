@@ -13,27 +13,14 @@ from rich.text import Text
 
 from .. import config
 from ..errors import StudyError
-from ..model import CardState, Collection, Deck, Item
+from ..model import CardState, Deck, Item
 from ..plans import ActivePlan, resolve_plan
 from ..session import CheckRequest, CheckRun, build_check, plan_topic_order, state_after, summarise
 from ..stats import due_outlook
 from ..store import Store
 from ..ui.console import untrusted
 from .app import Shell, app, guarded
-
-
-def _check_topics(topics: list[str], collection: Collection) -> None:
-    import difflib
-
-    known = [deck.id for deck in collection.decks]
-    for topic in topics:
-        if topic not in known:
-            close = difflib.get_close_matches(topic, known, n=3, cutoff=0.5)
-            raise StudyError(
-                f"unknown topic {topic!r}",
-                ("did you mean: " + ", ".join(close) + "? " if close else "")
-                + "`study plan` lists topics by deck id, e.g. foundations/optimisation",
-            )
+from .scope import check_topics
 
 
 @app.command()
@@ -89,7 +76,7 @@ def check(
     shell.warn_content(collection)
     active = resolve_plan(settings, collection, today)
     topics = list(dict.fromkeys(topic or []))
-    _check_topics(topics, collection)
+    check_topics(topics, collection)
 
     decks = {deck.id: deck for deck in collection.decks}
     # Plan position first; gap ratings then put dunno topics before unsure, unrated and know.

@@ -11,27 +11,9 @@ from rich.text import Text
 
 from .. import config, gaps, plans
 from ..errors import StudyError
-from ..model import Collection
 from ..plans import resolve_plan
 from .app import Shell, app, guarded
-from .check import _check_topics
-
-
-def _check_areas(areas: list[str], collection: Collection) -> list[str]:
-    """Resolve --area values case-insensitively; an unknown one lists the areas that exist."""
-    known = list(dict.fromkeys(deck.area for deck in collection.decks))
-    by_fold = {a.casefold(): a for a in known}
-    resolved: list[str] = []
-    for area in areas:
-        match = by_fold.get(area.casefold())
-        if match is None:
-            starts = [a for a in known if a.casefold().startswith(area.casefold())]
-            if len(starts) == 1:
-                match = starts[0]
-        if match is None:
-            raise StudyError(f"unknown area {area!r}", "areas: " + ", ".join(known))
-        resolved.append(match)
-    return resolved
+from .scope import check_topics, resolve_areas
 
 
 def _parse_only(only: str | None) -> tuple[str, ...]:
@@ -102,9 +84,9 @@ def gaps_command(
     settings = store.settings()
     collection = shell.collection(settings)
     shell.warn_content(collection)
-    areas = _check_areas(list(area or []), collection)
+    areas = resolve_areas(list(area or []), collection)
     topics = list(dict.fromkeys(topic or []))
-    _check_topics(topics, collection)
+    check_topics(topics, collection)
 
     active = resolve_plan(settings, collection, today)
     plan_topics = active.plan.topics if active.plan else ()

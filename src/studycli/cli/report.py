@@ -12,7 +12,7 @@ from .. import config, plans, report, stats
 from ..errors import StudyError
 from ..session import new_pool, plan_topic_order
 from .app import Shell, app, guarded
-from .gaps import _check_areas
+from .scope import resolve_areas
 
 
 class Format(str, Enum):
@@ -60,7 +60,7 @@ def report_command(
     settings = store.settings()
     collection = shell.collection(settings)
     shell.warn_content(collection)
-    area_name = _check_areas([area], collection)[0] if area else None
+    area_name = resolve_areas([area], collection)[0] if area else None
 
     active = plans.resolve_plan(settings, collection, today)
     states = store.states()
