@@ -1,0 +1,115 @@
+"""Curriculum figures: cards per area and type, and how often the correct option is the longest.
+
+Why: a multiple-choice card whose right answer is visibly the longest (or the only qualified one)
+can be answered from surface cues, which inflates recall in every report. This script prints the
+share of single-answer multiple-choice cards whose correct option is *strictly* the longest, per
+area and per deck, so the targets (at most 30% overall, at most 40% in any area, no deck where it is
+always longest) can be checked, and the README's curriculum table regenerated.
+
+Usage: python tools/curriculum_stats.py [--decks DIR] [--json] [--worst N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from studycli.decks import iter_deck_files, load_deck_file  # noqa: E402
+from studycli.model import Card, CardKind  # noqa: E402
+
+
+def correct_is_longest(card: Card) -> bool:
+    """True when the one correct option is strictly longer (in characters) than every distractor."""
+    correct = [o for o in card.options if o.correct]
+    wrong = [o for o in card.options if not o.correct]
+    if len(correct) != 1 or not wrong:
+        return False
+    return len(correct[0].text) > max(len(o.text) for o in wrong)
+
+
+def length_ratio(card: Card) -> float:
+    """Correct option length over the longest distractor's (1.0 = as long)."""
+    correct = [o for o in card.options if o.correct]
+    wrong = [o for o in card.options if not o.correct]
+    if len(correct) != 1 or not wrong:
+        return 0.0
+    return len(correct[0].text) / max(1, max(len(o.text) for o in wrong))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--decks", type=Path, default=ROOT / "decks")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--worst", type=int, default=0, help="list the N decks with the highest share")
+    args = parser.parse_args(argv)
+
+    per_area: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    per_deck: dict[str, dict[str, int]] = {}
+    errors = 0
+    for path in iter_deck_files(args.decks):
+        parsed = load_deck_file(path, args.decks, bundled=True)
+        errors += sum(1 for d in parsed.diagnostics if d.severity == "error")
+        deck = parsed.deck
+        if deck is None:
+            continue
+        area = per_area[deck.area]
+        d = per_deck[deck.id] = defaultdict(int)
+        area["decks"] += 1
+        for card in deck.cards:
+            for bucket in (area, d):
+                bucket["cards"] += 1
+                bucket[card.kind.value] += 1
+                if card.kind is CardKind.MCQ and sum(o.correct for o in card.options) == 1:
+                    bucket["mcq_single"] += 1
+                    bucket["longest"] += correct_is_longest(card)
+                words = len(card.answer.split())
+                if card.kind is CardKind.BASIC and words > 150:
+                    bucket["basic_over_150_words"] += 1
+
+    total: dict[str, int] = defaultdict(int)
+    for area in per_area.values():
+        for key, value in area.items():
+            total[key] += value
+
+    def share(bucket: dict[str, int]) -> float:
+        return bucket["longest"] / bucket["mcq_single"] if bucket["mcq_single"] else 0.0
+
+    always = sorted(k for k, v in per_deck.items() if v["mcq_single"] and v["longest"] == v["mcq_single"])
+    if args.json:
+        out = {
+            "total": dict(total),
+            "longest_share": round(share(total), 4),
+            "areas": {k: {**v, "longest_share": round(share(v), 4)} for k, v in sorted(per_area.items())},
+            "decks_always_longest": always,
+            "errors": errors,
+        }
+        print(json.dumps(out, indent=2))
+    else:
+        print(f"{'area':24} {'decks':>5} {'cards':>5} {'basic':>5} {'mcq':>5} {'longest':>8} {'>150w':>6}")
+        for name, v in sorted(per_area.items()):
+            print(
+                f"{name:24} {v['decks']:>5} {v['cards']:>5} {v['basic']:>5} {v['mcq']:>5} "
+                f"{share(v):>8.0%} {v['basic_over_150_words']:>6}"
+            )
+        print(
+            f"{'TOTAL':24} {total['decks']:>5} {total['cards']:>5} {total['basic']:>5} {total['mcq']:>5} "
+            f"{share(total):>8.0%} {total['basic_over_150_words']:>6}"
+        )
+        print(f"decks where the correct option is always the longest: {', '.join(always) or 'none'}")
+        if args.worst:
+            ranked = sorted(per_deck.items(), key=lambda kv: -share(kv[1]))[: args.worst]
+            for deck_id, v in ranked:
+                print(f"  {deck_id:50} {v['longest']:>3}/{v['mcq_single']:<3} {share(v):.0%}")
+        if errors:
+            print(f"{errors} deck error(s): run `study lint`", file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
