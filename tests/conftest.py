@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from studycli import config
+from studycli import config, daily
 
 ALPHA = """\
 ---
@@ -89,15 +89,36 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty STUDY_HOME; no user content folders; no forced date."""
     path = tmp_path / "home"
     monkeypatch.setenv("STUDY_HOME", str(path))
-    for name in ("STUDY_DECKS", "STUDY_PLANS", "STUDY_TODAY", "STUDY_DEBUG"):
+    for name in ("STUDY_DECKS", "STUDY_PLANS", "STUDY_TODAY", "STUDY_DEBUG", "STUDY_BUNDLED"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     return path
 
 
 @pytest.fixture
-def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
+def content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path, request: pytest.FixtureRequest
+) -> Path:
     """Replace the bundled content with three small decks and a two-week plan called 'starter'."""
+    root = tmp_path / "bundled"
+    write(root, "decks/t/alpha.md", ALPHA)
+    write(root, "decks/t/beta.md", BETA)
+    write(root, "decks/t/gamma.md", GAMMA)
+    write(root, "plans/starter.yaml", PLAN)
+    monkeypatch.setattr(config, "_bundled", lambda name: root / name)
+    monkeypatch.setattr(config, "DEFAULT_PLAN", "starter")
+    # The tiny test plan (5 cards over 14 days) would pace at 1 new card a day; tests of everything
+    # but the cap keep the classic check (7 new of 10). `capped_content` keeps the real pacing.
+    if not getattr(request, "param", None) == "paced":
+        monkeypatch.setattr(
+            daily, "paced_new_per_day", lambda *args, **kwargs: daily.NewPace(7, None, "plan")
+        )
+    return root
+
+
+@pytest.fixture
+def paced_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
+    """The small content with the real daily pacing (no override)."""
     root = tmp_path / "bundled"
     write(root, "decks/t/alpha.md", ALPHA)
     write(root, "decks/t/beta.md", BETA)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from markdown_it import MarkdownIt
 
-from studycli import report
+from studycli import daily, memory, report
 from studycli.model import Card, CardState, Deck, GapRating, Plan, ReviewRow, SessionRow, Week
 
 T = date(2026, 3, 11)
@@ -144,6 +144,23 @@ SCHEMA = {
         "forecast",
         "activity",
         "leeches",
+        "interview",
+        "retention",
+        "workload",
+    },
+    "interview": {"date", "days_left", "new_deadline", "unseen_at_deadline", "needed_per_day"},
+    "retention": {"model", "estimate", "cards", "now", "at_interview", "areas"},
+    "retention.areas[]": {"area", "cards", "now", "at_interview"},
+    "workload": {
+        "due_now",
+        "overdue",
+        "due_next_7_days",
+        "new_per_day",
+        "review_limit",
+        "items_per_day",
+        "minutes_per_day",
+        "seconds_per_item",
+        "seconds_measured",
     },
     "plan": {
         "id",
@@ -167,6 +184,7 @@ SCHEMA = {
         "delta_cards",
         "delta_days",
         "needed_per_day",
+        "overdue_reviews",
     },
     "today": {"due_now", "new_available", "streak", "longest_streak", "checked_today"},
     "sessions[]": {
@@ -206,10 +224,24 @@ def test_json_keys_are_pinned() -> None:
         GapRating("f/opt", "sgd", "know", day(-1), 9, 1),
         GapRating("f/opt", "adam", "know", day(-1), 9, 2),
     ]
-    data = report.to_json(report.build(inputs(reviews=reviews, ratings=ratings)))
-    assert data["schema"] == report.SCHEMA_VERSION == 1
+    limits = daily.limits(
+        today=T,
+        plan_cards=None,
+        plan_last_day=None,
+        states={},
+        today_reviews=[],
+        interview=T + timedelta(days=30),
+    )
+    attempts = [memory.Attempt(r.card_id, r.day, r.quality) for r in reviews]
+    built = report.build(inputs(reviews=reviews, ratings=ratings, limits=limits, attempts=attempts))
+    data = report.to_json(built)
+    assert data["schema"] == report.SCHEMA_VERSION == 2
     found = {
         "": set(data),
+        "interview": set(data["interview"]),
+        "retention": set(data["retention"]),
+        "retention.areas[]": set(data["retention"]["areas"][0]),
+        "workload": set(data["workload"]),
         "plan": set(data["plan"]),
         "plan.pace": set(data["plan"]["pace"]),
         "today": set(data["today"]),
@@ -280,9 +312,12 @@ def test_describe_pace_says_how_far_off_and_what_pace_finishes() -> None:
     behind = report.describe_pace(stats.pace(280, 28, day_index=9, checked_today=False, seen=60))
     assert (
         behind
-        == "behind by 30 card(s) (about 3.0 day(s)): 60 met, 90 planned by now; 12 new a day finishes on time"
+        == "behind by 30 new card(s) (about 3.0 day(s)): 60 met, 90 planned by now; 12 new a day finishes on time"
     )
     on = report.describe_pace(stats.pace(280, 28, day_index=0, checked_today=False, seen=2))
-    assert on.startswith("on track: 2 new cards met, 0 planned by now")
+    assert on.startswith("on track for new cards (2 met, 0 planned by now)")
+    # New cards on time say nothing about the reviews that keep them: the debt is named.
+    debt = report.describe_pace(stats.pace(280, 28, day_index=0, checked_today=False, seen=2), overdue=172)
+    assert debt.startswith("on track for new cards (2 met, 0 planned by now), but 172 review(s) overdue")
     done = report.describe_pace(stats.pace(280, 28, day_index=40, checked_today=False, seen=280))
     assert "finishes on time" not in done

@@ -27,9 +27,15 @@ def deck(deck_id: str, n: int) -> Deck:
     return Deck(id=deck_id, title=deck_id, area="A", cards=cards)
 
 
-def seen(card_id: str, due_offset: int, ef: float = 2.5) -> CardState:
+def seen(card_id: str, due_offset: int, ef: float = 2.5, interval: int = 1) -> CardState:
+    due = TODAY + timedelta(days=due_offset)
     return CardState(
-        card_id=card_id, ef=ef, interval=1, repetitions=1, due=TODAY + timedelta(days=due_offset)
+        card_id=card_id,
+        ef=ef,
+        interval=interval,
+        repetitions=1,
+        due=due,
+        last_review=due - timedelta(days=interval),
     )
 
 
@@ -65,6 +71,20 @@ def test_quota_invariants(size: int, ratio: float, new_avail: int, review_avail:
     want_new = int(size * ratio + 0.5)
     if new_avail >= want_new and review_avail >= size - want_new:
         assert (new, review) == (want_new, size - want_new)
+
+
+def test_reviews_most_overdue_relative_to_their_interval_first() -> None:
+    decks = {d.id: d for d in (deck("x/a", 3),)}
+    states = {
+        # 5 days late on a 30-day interval: 35/30 of the interval has passed
+        "x/a#c0": seen("x/a#c0", -5, interval=30),
+        # 2 days late on a 2-day interval: twice the interval has passed, the most at risk
+        "x/a#c1": seen("x/a#c1", -2, interval=2),
+        # due today on a 1-day interval: exactly one interval
+        "x/a#c2": seen("x/a#c2", 0, interval=1),
+    }
+    items = build_check(CheckRequest(TODAY, size=3, new_ratio=0.0), decks, states, ["x/a"])
+    assert [i.card.id for i in items] == ["x/a#c1", "x/a#c0", "x/a#c2"]
 
 
 def test_reviews_most_overdue_first_and_new_in_topic_order() -> None:

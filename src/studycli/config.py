@@ -28,12 +28,21 @@ DEFAULT_CHECK_SIZE = 10
 MAX_CHECK_SIZE = 200
 SETTING_DECKS = "decks"
 SETTING_PLANS = "plans"
+SETTING_NEW_PER_DAY = "new_per_day"
+SETTING_REVIEW_LIMIT = "review_limit"
+SETTING_INTERVIEW = "interview_date"
+SETTING_BUNDLED = "bundled"
+MAX_PER_DAY = 1000
 USER_SETTINGS = {
     SETTING_DECKS: "extra deck folders, separated by '" + os.pathsep + "'",
     SETTING_PLANS: "extra plan folders, separated by '" + os.pathsep + "'",
     SETTING_PLAN: "the active plan's id (set it with `study plan --use`)",
     SETTING_PLAN_START: "the day the active plan started, YYYY-MM-DD",
-    SETTING_CHECK_SIZE: f"items in a `study check` when --size is not given (default {DEFAULT_CHECK_SIZE})",
+    SETTING_CHECK_SIZE: "items in a `study check` when --size is not given (default: room for the day's new cards)",
+    SETTING_NEW_PER_DAY: "new cards a day across all checks (default: the pace that finishes the plan on time)",
+    SETTING_REVIEW_LIMIT: "reviews a day across checks and `study review` (default 200)",
+    SETTING_INTERVIEW: "your interview day, YYYY-MM-DD (set it with `study plan --interview`)",
+    SETTING_BUNDLED: "use the bundled decks and plans: yes or no (default yes; STUDY_BUNDLED=0 also turns them off)",
 }
 
 
@@ -95,23 +104,75 @@ class ContentDirs:
     plans: tuple[tuple[Path, bool], ...]
 
 
+_YES = ("1", "yes", "true", "on")
+_NO = ("0", "no", "false", "off")
+
+
+def parse_bool(text: str, what: str) -> bool:
+    value = text.strip().lower()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise StudyError(f"{what} must be yes or no, not {text!r}", f"e.g. `study config set {what} no`")
+
+
+def use_bundled(settings: Mapping[str, str], env: Mapping[str, str] | None = None) -> bool:
+    """Bundled decks and plans are on unless STUDY_BUNDLED or the `bundled` setting says no.
+
+    For people who study only their own material, and for tests that need a closed world.
+    """
+    env = os.environ if env is None else env
+    forced = env.get("STUDY_BUNDLED")
+    if forced is not None and forced.strip():
+        return parse_bool(forced, "STUDY_BUNDLED")
+    text = settings.get(SETTING_BUNDLED)
+    return True if text is None else parse_bool(text, SETTING_BUNDLED)
+
+
 def content_dirs(settings: Mapping[str, str], env: Mapping[str, str] | None = None) -> ContentDirs:
     env = os.environ if env is None else env
-    decks = [(_bundled("decks"), True)]
+    bundled = use_bundled(settings, env)
+    decks = [(_bundled("decks"), True)] if bundled else []
     decks += [(p, False) for p in split_dirs(settings.get(SETTING_DECKS))]
     decks += [(p, False) for p in split_dirs(env.get("STUDY_DECKS"))]
-    plans = [(_bundled("plans"), True)]
+    plans = [(_bundled("plans"), True)] if bundled else []
     plans += [(p, False) for p in split_dirs(settings.get(SETTING_PLANS))]
     plans += [(p, False) for p in split_dirs(env.get("STUDY_PLANS"))]
     return ContentDirs(tuple(decks), tuple(plans))
 
 
-def check_size(settings: Mapping[str, str]) -> int:
-    """The default number of items per check: the `check_size` setting, else 10."""
+def check_size(settings: Mapping[str, str]) -> int | None:
+    """The `check_size` setting, or None when it is not set (the daily cap then decides)."""
     text = settings.get(SETTING_CHECK_SIZE)
     if text is None:
-        return DEFAULT_CHECK_SIZE
+        return None
     return parse_check_size(text)
+
+
+def parse_per_day(text: str, key: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_PER_DAY:
+        raise StudyError(
+            f"{key} must be a whole number from 0 to {MAX_PER_DAY}, not {text!r}",
+            f"fix it with `study config set {key} 10` or `study config unset {key}`",
+        )
+    return value
+
+
+def per_day_setting(settings: Mapping[str, str], key: str) -> int | None:
+    text = settings.get(key)
+    return None if text is None else parse_per_day(text, key)
+
+
+def interview_date(settings: Mapping[str, str]) -> date | None:
+    text = settings.get(SETTING_INTERVIEW)
+    if not text:
+        return None
+    return parse_date(text, "interview_date setting")
 
 
 def parse_check_size(text: str) -> int:

@@ -12,17 +12,28 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from . import gaps, stats
+from . import daily, gaps, memory, stats
 from .model import CardState, Deck, GapRating, Plan, ReviewRow, SessionRow
 from .plans import position
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 RECALL_DAYS = 30
 FORECAST_DAYS = 14
 HEATMAP_WEEKS = 13
 SESSIONS_SHOWN = 10
-BACKLOG = 30  # due reviews above which the report suggests a review-only check
-CATCH_UP = "a review-only check catches up: `study check --new-ratio 0 --size 30`"
+BACKLOG = 30  # due reviews above which the report says reviews are piling up
+RECALL_TARGET = 0.9  # what the product promises on interview day
+
+
+def catch_up(due: int, review_limit: int, minutes: str) -> str:
+    """Advice that can actually catch up: `study review` takes every due card, up to the day's limit."""
+    if due <= review_limit:
+        return f"`study review` clears them today ({minutes})"
+    days = -(-due // review_limit)
+    return (
+        f"`study review` takes {review_limit} a day (your review_limit), so the backlog needs {days} "
+        f"days; raise it with `study config set review_limit {min(due, 1000)}` to clear it sooner"
+    )
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,9 @@ class ReportInputs:
     new_available: int = 0
     since: date | None = None
     area: str | None = None
+    limits: daily.Limits | None = None
+    seconds: tuple[float, bool] = (daily.DEFAULT_SECONDS_PER_ITEM, False)
+    attempts: Sequence[memory.Attempt] = ()  # every first attempt, oldest first (for the estimate)
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,35 @@ class Leech:
 
 
 @dataclass(frozen=True)
+class AreaRetention:
+    area: str
+    cards: int
+    now: float | None
+    at_interview: float | None
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Estimated recall (FSRS-6) of every card seen: now, and on interview day with no more reviews."""
+
+    model: str
+    cards: int
+    now: float | None
+    at_interview: float | None
+    areas: tuple[AreaRetention, ...]
+
+
+@dataclass(frozen=True)
+class Interview:
+    date: date
+    days_left: int
+    new_deadline: date  # new material should be met by then (a review-only final week)
+    plan_ends_after: bool  # the plan's last day falls after the interview
+    unseen_at_deadline: int  # plan cards the current pace leaves unseen at the deadline
+    needed_per_day: int | None  # new cards a day that would finish by the deadline
+
+
+@dataclass(frozen=True)
 class Report:
     today: date
     since: date
@@ -91,6 +134,11 @@ class Report:
     leeches: tuple[Leech, ...]
     deck_titles: Mapping[str, str]
     deck_areas: Mapping[str, str]
+    overdue: int = 0  # due before today: reviews that were not done on their day
+    interview: Interview | None = None
+    retention: Retention | None = None
+    workload: daily.Workload | None = None
+    review_limit: int = daily.DEFAULT_REVIEW_LIMIT
 
     @property
     def empty(self) -> bool:
@@ -189,7 +237,27 @@ def build(inp: ReportInputs) -> Report:
         for s in stats.leeches(states, card_ids)
     )
 
+    overdue = sum(1 for s in states.values() if s.due is not None and s.due < today)
+    limits = inp.limits
+    interview = _interview(inp, limits) if limits is not None and limits.interview is not None else None
+    retention = _retention(inp, decks, interview.date if interview else None) if inp.attempts else None
+    work = None
+    review_limit = daily.DEFAULT_REVIEW_LIMIT
+    if limits is not None:
+        review_limit = limits.review_limit
+        work = daily.workload(states.values(), today, limits.new_per_day, inp.seconds)
+        review_recall = stats.Tally()
+        for r in reviews:
+            if not r.repeat and r.source == "review" and since <= r.day <= today:
+                review_recall = review_recall.add(r.quality)
+        fc = daily.projected_forecast(states.values(), today, FORECAST_DAYS, review_limit, review_recall.rate)
+
     return Report(
+        overdue=overdue,
+        interview=interview,
+        retention=retention,
+        workload=work,
+        review_limit=review_limit,
         today=today,
         since=since,
         area=inp.area,
@@ -207,6 +275,49 @@ def build(inp: ReportInputs) -> Report:
         deck_titles={d.id: d.title for d in inp.decks},
         deck_areas=deck_area,
     )
+
+
+def _interview(inp: ReportInputs, limits: daily.Limits) -> Interview:
+    assert limits.interview is not None
+    interview = limits.interview
+    plan = inp.plan
+    plan_last = daily.plan_end(inp.plan_start or inp.today, len(plan.weeks)) if plan else None
+    deadline = daily.new_deadline(plan_last, interview) or interview
+    unseen = 0
+    needed: int | None = None
+    if plan is not None:
+        plan_cards = [c.id for d in inp.decks if d.id in set(plan.topics) for c in d.cards]
+        left = sum(1 for cid in plan_cards if cid not in inp.states)
+        days = (deadline - inp.today).days + 1
+        if left and days > 0:
+            needed = -(-left // days)
+            unseen = max(0, left - limits.new_per_day * days)
+        elif left:
+            unseen = left
+    return Interview(
+        date=interview,
+        days_left=(interview - inp.today).days,
+        new_deadline=deadline,
+        plan_ends_after=plan_last is not None and plan_last >= interview,
+        unseen_at_deadline=unseen,
+        needed_per_day=needed,
+    )
+
+
+def _retention(inp: ReportInputs, decks: Sequence[Deck], interview: date | None) -> Retention:
+    """The FSRS estimate over every card seen in scope, overall and per area."""
+    in_scope = {c.id: d.area for d in decks for c in d.cards}
+    model = memory.replay(a for a in inp.attempts if a.card_id in in_scope and a.day <= inp.today)
+    at = interview if interview is not None and interview >= inp.today else None
+    overall = memory.estimate(model, inp.today, at, model.keys())
+    areas: list[AreaRetention] = []
+    for area in dict.fromkeys(in_scope.values()):
+        ids = [cid for cid, a in in_scope.items() if a == area and cid in model]
+        if not ids:
+            continue
+        e = memory.estimate(model, inp.today, at, ids)
+        areas.append(AreaRetention(area, e.cards, e.now, e.later))
+    return Retention(memory.model_name(), overall.cards, overall.now, overall.later, tuple(areas))
 
 
 # --- JSON -----------------------------------------------------------------------------------------
@@ -233,6 +344,7 @@ def to_json(report: Report) -> dict[str, Any]:
                 "delta_cards": p.pace.delta_cards,
                 "delta_days": round(p.pace.delta_days, 1),
                 "needed_per_day": p.pace.needed_per_day,
+                "overdue_reviews": report.overdue,
             }
         plan = {
             "id": p.id,
@@ -314,6 +426,46 @@ def to_json(report: Report) -> dict[str, Any]:
                 for n in range((report.heatmap.end - report.heatmap.start).days + 1)
             ],
         },
+        "interview": None
+        if report.interview is None
+        else {
+            "date": report.interview.date.isoformat(),
+            "days_left": report.interview.days_left,
+            "new_deadline": report.interview.new_deadline.isoformat(),
+            "unseen_at_deadline": report.interview.unseen_at_deadline,
+            "needed_per_day": report.interview.needed_per_day,
+        },
+        "retention": None
+        if report.retention is None
+        else {
+            "model": report.retention.model,
+            "estimate": True,
+            "cards": report.retention.cards,
+            "now": _ratio(report.retention.now),
+            "at_interview": _ratio(report.retention.at_interview),
+            "areas": [
+                {
+                    "area": a.area,
+                    "cards": a.cards,
+                    "now": _ratio(a.now),
+                    "at_interview": _ratio(a.at_interview),
+                }
+                for a in report.retention.areas
+            ],
+        },
+        "workload": None
+        if report.workload is None
+        else {
+            "due_now": report.workload.due_now,
+            "overdue": report.overdue,
+            "due_next_7_days": report.workload.due_week,
+            "new_per_day": report.workload.new_per_day,
+            "review_limit": report.review_limit,
+            "items_per_day": round(report.workload.items_per_day, 1),
+            "minutes_per_day": round(report.workload.minutes_per_day, 1),
+            "seconds_per_item": round(report.workload.seconds_per_item, 1),
+            "seconds_measured": report.workload.measured,
+        },
         "leeches": [
             {
                 "card_id": lc.card_id,
@@ -353,16 +505,79 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: Sequence
     return lines
 
 
-def describe_pace(pace: stats.Pace) -> str:
+def describe_pace(pace: stats.Pace, overdue: int = 0) -> str:
+    """New-card pace and review debt in one honest line: new cards met on time mean nothing if
+    the reviews that keep them are not done."""
     if pace.status == "on-track":
-        head = f"on track: {pace.seen} new cards met, {pace.expected} planned by now"
+        head = f"on track for new cards ({pace.seen} met, {pace.expected} planned by now)"
     else:
         n = abs(pace.delta_cards)
         days = abs(pace.delta_days)
-        head = f"{pace.status} by {n} card(s) (about {days:.1f} day(s)): {pace.seen} met, {pace.expected} planned by now"
+        head = f"{pace.status} by {n} new card(s) (about {days:.1f} day(s)): {pace.seen} met, {pace.expected} planned by now"
+    if overdue:
+        head += f", but {overdue} review(s) overdue"
     if pace.needed_per_day is not None:
         head += f"; {pace.needed_per_day} new a day finishes on time"
     return head
+
+
+def pace_ok(report: Report) -> bool:
+    """On track means both: new cards at pace and no review left undone from an earlier day."""
+    p = report.plan
+    return report.overdue == 0 and (p is None or p.pace is None or p.pace.status != "behind")
+
+
+def _pct0(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def workload_sentence(report: Report) -> str | None:
+    w = report.workload
+    if w is None:
+        return None
+    reviews = w.due_week / daily.WORKLOAD_DAYS
+    basis = "your logged average" if w.measured else "a stated default until 20 answers are timed"
+    return (
+        f"about {w.items_per_day:.0f} items a day ({w.new_per_day} new + {reviews:.0f} reviews, the average "
+        f"of the {w.due_week} due over the next 7 days), {daily.minutes(w.minutes_per_day)} a day at "
+        f"{w.seconds_per_item:.0f} s an item ({basis})"
+    )
+
+
+def interview_sentences(report: Report) -> list[str]:
+    iv = report.interview
+    if iv is None:
+        return []
+    if iv.days_left < 0:
+        return [f"Interview was on {iv.date.isoformat()}: scheduling is plain SM-2 again."]
+    when = "today" if iv.days_left == 0 else f"in {iv.days_left} day(s)"
+    out = [
+        f"Interview on {iv.date.isoformat()}, {when}. New material should be met by "
+        f"{iv.new_deadline.isoformat()} so every card is reviewed at least twice before the date; "
+        "no review is scheduled after it."
+    ]
+    if iv.plan_ends_after:
+        out.append(
+            "Your plan runs past that deadline, so its last topics will not be reached in time: choose a "
+            "shorter plan (`study plan --list`) or restart it earlier with `study plan --start`."
+        )
+    elif iv.unseen_at_deadline and iv.needed_per_day is not None:
+        out.append(
+            f"At the current cap {iv.unseen_at_deadline} plan card(s) stay unseen by then; "
+            f"{iv.needed_per_day} new a day would finish (`study config set new_per_day {iv.needed_per_day}`)."
+        )
+    return out
+
+
+def retention_sentence(report: Report) -> str | None:
+    r = report.retention
+    if r is None or r.now is None:
+        return None
+    text = f"{_pct0(r.now)} now of the {r.cards} card(s) seen"
+    if r.at_interview is not None:
+        text += f"; {_pct0(r.at_interview)} on interview day if no more reviews were done"
+        text += " (target 90%)"
+    return text + f". An estimate by {r.model}."
 
 
 def to_markdown(report: Report) -> str:
@@ -381,9 +596,22 @@ def to_markdown(report: Report) -> str:
         if p.today_topics:
             out.append("\nToday's topics: " + ", ".join(f"`{t}`" for t in p.today_topics))
         if p.pace is not None:
-            out.append(f"\nNew cards: {describe_pace(p.pace)}.")
+            out.append(f"\nPace: {describe_pace(p.pace, report.overdue)}.")
+    for sentence in interview_sentences(report):
+        out.append(f"\n{sentence}")
     out.append("\n## Today\n")
-    out.append(f"- Due now: {report.due_now}" + (f" ({CATCH_UP})" if report.due_now > BACKLOG else ""))
+    advice = ""
+    if report.due_now > BACKLOG and report.workload is not None:
+        minutes = daily.minutes(report.workload.minutes_for(report.due_now))
+        advice = f" ({catch_up(report.due_now, report.review_limit, minutes)})"
+    out.append(
+        f"- Due now: {report.due_now}"
+        + (f", {report.overdue} of them overdue" if report.overdue else "")
+        + advice
+    )
+    work = workload_sentence(report)
+    if work:
+        out.append(f"- Workload: {work}")
     out.append(f"- New available: {report.new_available}")
     s = report.streak
     out.append(
@@ -410,6 +638,15 @@ def to_markdown(report: Report) -> str:
         )
     else:
         out.append(f"No checks since {report.since.isoformat()}.")
+
+    retention = retention_sentence(report)
+    if retention:
+        out.append(f"\n## Estimated recall\n\n{retention}\n")
+        assert report.retention is not None
+        rows = [
+            [_cell(a.area), str(a.cards), _pct(a.now), _pct(a.at_interview)] for a in report.retention.areas
+        ]
+        out += _table(["area", "cards", "now", "interview day"], rows, "lrrr")
 
     out.append(
         f"\n## Areas\n\nRecall: first-attempt grades of 3+ since {report.since.isoformat()}. "
@@ -445,7 +682,10 @@ def to_markdown(report: Report) -> str:
         for d, n in report.forecast
     ]
     out += _table(["date", "", "due", ""], rows, "llrl")
-    out.append(f"\nDue in the next 30 days (overdue included): {report.due_30}")
+    out.append(
+        f"\nDue in the next 30 days (overdue included): {report.due_30}. Each day counts what the review "
+        "limit carried over and the reviewed cards coming back."
+    )
 
     out.append("\n## Activity\n")
     out.append("```text")

@@ -1,7 +1,9 @@
 """Building a knowledge check and running its queue: pure functions and a pure state machine.
 
 A check asks `size` items: `round(size * new_ratio)` never-seen cards from the plan and the rest
-due reviews. If either pool is short, the other fills the gap. Review order is most overdue first;
+due reviews. If either pool is short, the other fills the gap, except that a new-ratio of 0 means
+no new cards at all, and neither pool goes past what today's caps leave (`new_left`,
+`reviews_left`). Review order is most overdue relative to the interval first (`daily.review_order`);
 new order is today's topics, then earlier topics of the plan that still have unseen cards, then
 decks the plan does not name. Within those groups, optional gap-rating priorities (dunno, unsure,
 unrated, know) reorder topics.
@@ -17,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import gaps, sm2
+from . import daily, gaps, sm2
 from .model import Card, CardState, Deck, GapRating, GradedItem, Item, Plan
 from .plans import position
 from .sm2 import REPEAT_BELOW
@@ -87,14 +89,10 @@ def plan_topic_order(
 
 
 def review_pool(cards: Iterable[Card], states: Mapping[str, CardState], today: date) -> list[Card]:
-    """Cards due today or earlier, most overdue first (then the lower EF, then id, for stability)."""
-    due: list[tuple[date, float, str, Card]] = []
-    for card in cards:
-        state = states.get(card.id)
-        if state is not None and state.due is not None and state.due <= today:
-            due.append((state.due, state.ef, card.id, card))
-    due.sort(key=lambda entry: entry[:3])
-    return [entry[3] for entry in due]
+    """Cards due today or earlier, most at risk first: `daily.review_order` (the most overdue
+    relative to its interval, then the lower EF, then id, for stability)."""
+    by_id = {card.id: card for card in cards}
+    return [by_id[s.card_id] for s in daily.review_order((states[c] for c in by_id if c in states), today)]
 
 
 def new_pool(decks: Mapping[str, Deck], order: Sequence[str], states: Mapping[str, CardState]) -> list[Card]:
@@ -130,6 +128,8 @@ class CheckRequest:
     size: int = 10
     new_ratio: float = 0.7
     topics: tuple[str, ...] = ()  # limit to these deck ids; empty means all
+    new_left: int | None = None  # today's new-card cap still open (None: no cap)
+    reviews_left: int | None = None  # today's review cap still open (None: no cap)
 
 
 def build_check(
@@ -147,18 +147,52 @@ def build_check(
         visible = list(decks.values())
     reviews = review_pool((c for d in visible for c in d.cards), states, request.today)
     fresh = new_pool(decks, order, states)
-    n_new, n_review = quotas(request.size, request.new_ratio, len(fresh), len(reviews))
+    new_available = 0 if request.new_ratio == 0 else len(fresh)
+    if request.new_left is not None:
+        new_available = min(new_available, request.new_left)
+    review_available = len(reviews)
+    if request.reviews_left is not None:
+        review_available = min(review_available, request.reviews_left)
+    n_new, n_review = quotas(request.size, request.new_ratio, new_available, review_available)
     return interleave(
         [Item(card, "new") for card in fresh[:n_new]],
         [Item(card, "review") for card in reviews[:n_review]],
     )
 
 
-def state_after(item: Item, before: CardState | None, quality: int, today: date) -> CardState:
-    """The card state a grade leaves: an SM-2 step on a first attempt, unchanged on a repeat."""
+def build_review(
+    today: date,
+    decks: Mapping[str, Deck],
+    states: Mapping[str, CardState],
+    limit: int | None = None,
+    topics: Iterable[str] | None = None,
+) -> list[Item]:
+    """A review-only session: due cards only, never a new card, most at risk first."""
+    allowed = set(topics) if topics else None
+    cards = (c for d in decks.values() if allowed is None or d.id in allowed for c in d.cards)
+    due = review_pool(cards, states, today)
+    if limit is not None:
+        due = due[: max(0, limit)]
+    return [Item(card, "review") for card in due]
+
+
+def state_after(
+    item: Item,
+    before: CardState | None,
+    quality: int,
+    today: date,
+    interview: date | None = None,
+    load: Mapping[date, int] | None = None,
+) -> CardState:
+    """The card state a grade leaves: an SM-2 step on a first attempt, unchanged on a repeat.
+
+    With an interview date, `daily.interview_due` then pulls the due date before the interview
+    (SM-2's EF, repetitions and interval untouched); `load` is the cards due per day it spreads over.
+    """
     if item.repeat and before is not None:
         return before
-    return sm2.review(before or sm2.new_state(item.card.id), quality, today)
+    after = sm2.review(before or sm2.new_state(item.card.id), quality, today)
+    return daily.interview_due(after, today, interview, load or {})
 
 
 @dataclass

@@ -386,6 +386,12 @@ class Store:
             params = (since.isoformat(),)
         return [_review(row) for row in self._query(sql + " ORDER BY id", params)]
 
+    def attempts(self) -> list[tuple[str, date, int]]:
+        """Every first attempt (same-check repeats left out) as (card id, day, quality), oldest first:
+        the input of the recall estimate, read as plain tuples because it is the whole log."""
+        rows = self._query("SELECT card_id, day, quality FROM reviews WHERE repeat = 0 ORDER BY id")
+        return [(row[0], date.fromisoformat(row[1]), row[2]) for row in rows]
+
     def sessions(self, kind: str | None = None) -> list[SessionRow]:
         sql = "SELECT * FROM sessions"
         params: tuple[Any, ...] = ()

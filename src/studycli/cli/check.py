@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from datetime import date
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from .. import config
+from ..daily import minutes
 from ..errors import StudyError
-from ..model import CardState, Deck, Item
-from ..plans import ActivePlan, resolve_plan
-from ..session import CheckRequest, CheckRun, build_check, plan_topic_order, state_after, summarise
-from ..stats import due_outlook
-from ..store import Store
+from ..session import CheckRequest, build_check, build_review
 from ..ui.console import untrusted
+from ..usecases.day import load_day
 from .app import Shell, app, guarded
 from .scope import check_topics
+from .studying import cap_notes, nothing_to_do, offer_review, print_preview, run_session, today_line
 
 
 @app.command()
@@ -34,13 +29,18 @@ def check(
             "-n",
             min=1,
             max=config.MAX_CHECK_SIZE,
-            help="How many items to ask (default: the check_size setting, else 10).",
+            help="How many items to ask (default: the check_size setting, else enough for the day's new cards: 15 at 10 new a day).",
             show_default=False,
         ),
     ] = None,
     new_ratio: Annotated[
         float,
-        typer.Option("--new-ratio", min=0.0, max=1.0, help="Share of new cards; the rest are due reviews."),
+        typer.Option(
+            "--new-ratio",
+            min=0.0,
+            max=1.0,
+            help="Share of new cards; the rest are due reviews. 0 means no new cards at all.",
+        ),
     ] = 0.7,
     topic: Annotated[
         list[str] | None,
@@ -63,6 +63,10 @@ def check(
     graded for you (right 4, wrong 1). Anything graded below 4 comes back at the end of the check.
     Ctrl-C stops at any time; every grade already given is saved.
 
+    New cards stop at the daily cap (`new_per_day`, default: the pace that finishes your plan on
+    time) across all of the day's checks. When reviews are still due after the check, a terminal
+    session offers to go straight on with `study review`.
+
     When stdin is not a terminal, answers are read as lines: for a question card, one line with
     your typed answer (may be empty) and one with the grade; for multiple choice, one line with
     the letter.
@@ -74,21 +78,25 @@ def check(
     settings = store.settings()
     collection = shell.collection(settings)
     shell.warn_content(collection)
-    active = resolve_plan(settings, collection, today)
     topics = list(dict.fromkeys(topic or []))
     check_topics(topics, collection)
+    day = load_day(store, collection, settings, today)
 
-    decks = {deck.id: deck for deck in collection.decks}
-    # Plan position first; gap ratings then put dunno topics before unsure, unrated and know.
-    order, _ = plan_topic_order(active.plan, active.start, today, collection.decks, store.gap_ratings())
-    states = store.states()
-    size = size if size is not None else config.check_size(settings)
-    items = build_check(CheckRequest(today, size, new_ratio, tuple(topics)), decks, states, order)
+    request = CheckRequest(
+        today,
+        size if size is not None else day.limits.check_size,
+        new_ratio,
+        tuple(topics),
+        new_left=day.limits.new_left,
+        reviews_left=day.limits.reviews_left,
+    )
+    items = build_check(request, day.decks, day.states, day.order)
 
     if preview:
-        _print_preview(shell, items, active, today, as_json)
+        print_preview(shell, items, day, as_json, "Knowledge check")
         return
 
+    active = day.active
     if active.first_run and active.plan is not None:
         store.set_settings(
             {config.SETTING_PLAN: active.plan.id, config.SETTING_PLAN_START: today.isoformat()}
@@ -103,88 +111,22 @@ def check(
             ),
             soft_wrap=True,
         )
-    card_ids = {card.id for deck in collection.decks for card in deck.cards}
+    new = sum(1 for i in items if i.source == "new")
+    for note in cap_notes(day, new_ratio, new, day.new_available()):
+        shell.out.print(note)
     if not items:
-        outlook = due_outlook(states, today, card_ids)
-        nxt = f" The next review is due on {outlook.next_date.isoformat()}." if outlook.next_date else ""
-        if active.plan is not None and today < active.start:
-            nxt += f" Your plan starts on {active.start.isoformat()} (change it with `study plan --start`)."
-        shell.out.print(
-            Text(
-                "Nothing to study right now: no reviews are due and today's plan topics have no new cards."
-                + nxt,
-                style="good",
-            )
+        nothing_to_do(
+            shell,
+            day,
+            "no reviews are due and today's plan topics have no new cards"
+            if day.limits.new_left or new_ratio == 0
+            else "no reviews are due and today's new cards are done",
         )
         return
-    _run_check(shell, store, items, decks, states, today, active.plan.id if active.plan else None, card_ids)
-
-
-def _print_preview(shell: Shell, items: list[Item], active: ActivePlan, today: date, as_json: bool) -> None:
-    if as_json:
-        payload = {
-            "date": today.isoformat(),
-            "plan": active.plan.id if active.plan else None,
-            "items": [
-                {"card_id": i.card.id, "deck": i.card.deck_id, "source": i.source, "kind": i.card.kind.value}
-                for i in items
-            ],
-        }
-        shell.out.file.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-        return
-    table = Table(title=f"Knowledge check for {today.isoformat()}", title_justify="left")
-    table.add_column("#", justify="right", style="muted")
-    table.add_column("kind")
-    table.add_column("deck", style="accent")
-    table.add_column("question", overflow="fold")
-    for n, item in enumerate(items, 1):
-        table.add_row(str(n), item.source, untrusted(item.card.deck_id), untrusted(item.card.question))
-    shell.out.print(table)
-
-
-def _run_check(
-    shell: Shell,
-    store: Store,
-    items: list[Item],
-    decks: dict[str, Deck],
-    states: dict[str, CardState],
-    today: date,
-    plan_id: str | None,
-    card_ids: set[str],
-) -> None:
-    from ..ui.check_view import render_summary, run_check
-    from ..ui.prompt import KeyPrompter, LinePrompter
-
-    session_id = store.start_session("check", today, planned=len(items), plan_id=plan_id)
-
-    def record(item: Item, quality: int, seconds: float) -> None:
-        card = item.card
-        before = states.get(card.id)
-        after = state_after(item, before, quality, today)
-        store.record_review(
-            session_id=session_id,
-            day=today,
-            card_id=card.id,
-            deck_id=card.deck_id,
-            source=item.source,
-            quality=quality,
-            seconds=seconds,
-            repeat=item.repeat,
-            before=before,
-            after=after,
-        )
-        states[card.id] = after
-
-    interactive = sys.stdin is not None and sys.stdin.isatty()
-    prompter = KeyPrompter(shell.out) if interactive else LinePrompter(shell.out, shell.err)
-    run = CheckRun(items)
-    status = "interrupted"  # what the session row says if anything below blows up
-    try:
-        outcome = run_check(shell.out, prompter, run, decks, record)
-        status = "completed" if outcome.status == "completed" else "interrupted"
-    finally:
-        store.end_session(session_id, status)
-    summary = summarise(run.graded, len(items))
-    render_summary(shell.out, summary, outcome, due_outlook(states, today, card_ids))
-    if outcome.status == "interrupted":
-        raise typer.Exit(130)
+    shell.out.print(today_line(day, new, len(items) - new))
+    still_due = run_session(shell, day, items, "check", "Knowledge check")
+    if still_due and offer_review(shell, still_due, minutes(day.workload().minutes_for(still_due))):
+        day = load_day(store, collection, store.settings(), today)
+        reviews = build_review(today, day.decks, day.states, day.limits.reviews_left)
+        if reviews:
+            run_session(shell, day, reviews, "review", "Review")

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from .. import config, plans, report, stats
+from .. import config, memory, report, stats
 from ..errors import StudyError
-from ..session import new_pool, plan_topic_order
+from ..usecases.day import load_day
 from .app import Shell, app, guarded
 from .scope import resolve_areas
 
@@ -62,12 +62,11 @@ def report_command(
     shell.warn_content(collection)
     area_name = resolve_areas([area], collection)[0] if area else None
 
-    active = plans.resolve_plan(settings, collection, today)
-    states = store.states()
+    day = load_day(store, collection, settings, today)
+    active = day.active
+    states = day.states
     ratings = store.gap_ratings()
     decks = {d.id: d for d in collection.decks if area_name is None or d.area == area_name}
-    # As `study check` would see it (a first run starts the plan today).
-    order, reached = plan_topic_order(active.plan, active.start, today, collection.decks, ratings, decks)
     built = report.build(
         report.ReportInputs(
             today=today,
@@ -81,12 +80,13 @@ def report_command(
             ratings=ratings,
             plan=active.plan,
             plan_start=None if active.first_run else active.start,
-            # With a plan, "available today" means what the plan has reached, not every deck.
-            new_available=len(
-                new_pool(decks, [t for t in order if t in reached] if active.plan else order, states)
-            ),
+            # Exactly the pool `study check` draws new cards from (before today's cap).
+            new_available=day.new_available(decks),
             since=since_day,
             area=area_name,
+            limits=day.limits,
+            seconds=day.seconds,
+            attempts=[memory.Attempt(*a) for a in store.attempts()],
         )
     )
     if fmt is Format.json:

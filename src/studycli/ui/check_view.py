@@ -176,7 +176,16 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
-def render_summary(console: Console, summary: CheckSummary, outcome: Outcome, outlook: DueOutlook) -> None:
+def render_summary(
+    console: Console,
+    summary: CheckSummary,
+    outcome: Outcome,
+    outlook: DueOutlook,
+    *,
+    title: str = "Knowledge check",
+    still_due: int | None = None,
+    minutes: str = "",
+) -> None:
     if outcome.status != "completed":
         reason = {"interrupted": "Stopped with Ctrl-C", "eof": "Input ended", "quit": "Stopped"}[
             outcome.status
@@ -188,7 +197,7 @@ def render_summary(console: Console, summary: CheckSummary, outcome: Outcome, ou
             )
         )
     if summary.asked == 0:
-        console.print(Text(f"Next: {describe_outlook(outlook)}", style="muted"))
+        console.print(Text(f"Next: {describe_outlook(outlook, still_due, minutes)}", style="muted"))
         return
     table = Table.grid(padding=(0, 2))
     table.add_column(style="muted")
@@ -200,16 +209,18 @@ def render_summary(console: Console, summary: CheckSummary, outcome: Outcome, ou
     table.add_row("Review", f"{_pct(summary.review_score)}  ({summary.review_count} items)")
     if summary.repeats:
         table.add_row("Repeats", f"{summary.repeats} (asked again until graded 4+; schedule unchanged)")
-    table.add_row("Next", describe_outlook(outlook))
-    console.print(
-        Panel(table, title="Knowledge check", title_align="left", border_style="accent", expand=False)
-    )
+    table.add_row("Next", describe_outlook(outlook, still_due, minutes))
+    console.print(Panel(table, title=title, title_align="left", border_style="accent", expand=False))
 
 
-def describe_outlook(outlook: DueOutlook) -> str:
+def describe_outlook(outlook: DueOutlook, still_due: int | None = None, minutes: str = "") -> str:
+    """The schedule ahead in one line. `still_due` is what today's review cap still allows."""
     parts = []
-    if outlook.due_now:
-        parts.append(f"{outlook.due_now} still due today (`study check --new-ratio 0` reviews only)")
+    due = outlook.due_now if still_due is None else min(still_due, outlook.due_now)
+    if due:
+        parts.append(f"{due} still due today ({minutes + ', ' if minutes else ''}`study review`)")
+    if outlook.due_now > due:
+        parts.append(f"{outlook.due_now - due} more held back by today's review_limit")
     if outlook.tomorrow or outlook.within_week:
         parts.append(f"{outlook.tomorrow} due tomorrow, {outlook.within_week} within 7 days")
     elif outlook.next_date:

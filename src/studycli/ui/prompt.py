@@ -91,6 +91,19 @@ class KeyPrompter:
                     end="",
                 )
 
+    def confirm(self, prompt: Text) -> bool:
+        """Yes on y or Enter, no on n, q or Esc: a default-yes question answered with one key."""
+        with _keys_mode(self.stream) as read_key:
+            self.console.print(prompt, end="")
+            while True:
+                key = read_key().lower()
+                if key in ("y", "\r", "\n"):
+                    self.console.print("y")
+                    return True
+                if key in ("n", "q", "\x1b"):
+                    self.console.print("n")
+                    return False
+
     def line(self, prompt: Text) -> str:
         return self.console.input(prompt)
 

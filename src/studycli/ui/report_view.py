@@ -13,17 +13,21 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .. import stats
+from .. import daily, stats
 from ..report import (
     BACKLOG,
-    CATCH_UP,
     HEAT_CHARS,
     SESSIONS_SHOWN,
     Report,
+    catch_up,
     describe_pace,
     heat_legend,
     heat_rows,
+    interview_sentences,
     month_labels,
+    pace_ok,
+    retention_sentence,
+    workload_sentence,
 )
 from .console import untrusted
 
@@ -79,20 +83,29 @@ def render(console: Console, report: Report) -> None:
                 Text.assemble(Text("Today's topics: ", style="muted"), untrusted(", ".join(p.today_topics)))
             )
         if p.pace is not None:
-            style = {"on-track": "good", "behind": "bad", "ahead": "accent"}[p.pace.status]
+            style = "good" if pace_ok(report) and p.pace.status == "on-track" else "bad"
+            if pace_ok(report) and p.pace.status == "ahead":
+                style = "accent"
             console.print(
-                Text.assemble(Text("New cards: ", style="muted"), Text(describe_pace(p.pace), style=style))
+                Text.assemble(
+                    Text("Pace: ", style="muted"), Text(describe_pace(p.pace, report.overdue), style=style)
+                )
             )
+    for sentence in interview_sentences(report):
+        console.print(Text(sentence, style="accent"))
 
     _section(console, "Today")
     s = report.streak
     streak = f"{s.current} day(s)" + (
         "" if s.checked_today or not s.current else ", today's check still to do"
     )
+    due = Text(str(report.due_now), style="heading")
+    if report.overdue:
+        due.append(f" ({report.overdue} overdue)", style="bad")
     console.print(
         Text.assemble(
             Text("due now ", style="muted"),
-            Text(str(report.due_now), style="heading"),
+            due,
             Text(" · new available ", style="muted"),
             Text(str(report.new_available), style="heading"),
             Text(" · streak ", style="muted"),
@@ -100,14 +113,43 @@ def render(console: Console, report: Report) -> None:
             Text(f" (longest {s.longest})", style="muted"),
         )
     )
-    if report.due_now > BACKLOG:
-        console.print(Text(f"Reviews are piling up; {CATCH_UP}.", style="warn"))
+    work = workload_sentence(report)
+    if work:
+        console.print(Text.assemble(Text("workload ", style="muted"), Text(work)))
+    if report.due_now > BACKLOG and report.workload is not None:
+        minutes = daily.minutes(report.workload.minutes_for(report.due_now))
+        console.print(
+            Text(
+                f"Reviews are piling up; {catch_up(report.due_now, report.review_limit, minutes)}.",
+                style="warn",
+            )
+        )
     if report.empty:
         console.print()
         console.print(
             Text("Nothing yet: run `study check` (and `study gaps`) and this report fills in.", style="good")
         )
         return
+
+    retention = retention_sentence(report)
+    if retention and report.retention is not None:
+        _section(console, "Estimated recall")
+        r = report.retention
+        target_met = r.at_interview is None or r.at_interview >= 0.9
+        console.print(Text(retention, style="" if target_met else "warn"))
+        if r.areas:
+            table = _table()
+            table.add_column("area")
+            table.add_column("cards", justify="right")
+            table.add_column("now", justify="right")
+            if r.at_interview is not None:
+                table.add_column("interview day", justify="right")
+            for a in r.areas:
+                row = [untrusted(a.area), Text(str(a.cards)), _pct(a.now)]
+                if r.at_interview is not None:
+                    row.append(_pct(a.at_interview))
+                table.add_row(*row)
+            console.print(table)
 
     _section(console, "Knowledge checks")
     if report.sessions:
@@ -216,7 +258,13 @@ def render(console: Console, report: Report) -> None:
         label = "today" if d == report.today else d.strftime("%a %d %b")
         table.add_row(label, str(n), Bar(1.0, 0.0, n / peak if peak else 0.0, color="cyan") if n else "")
     console.print(table)
-    console.print(Text(f"{report.due_30} due in the next 30 days (overdue included)", style="muted"))
+    console.print(
+        Text(
+            f"{report.due_30} due in the next 30 days (overdue included). Each day counts what the "
+            "review limit carried over and the reviewed cards coming back.",
+            style="muted",
+        )
+    )
 
     _section(console, "Activity")
     console.print(_heatmap(report))

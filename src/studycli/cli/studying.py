@@ -1,0 +1,172 @@
+"""Shared by `study check` and `study review`: the intro line, the preview, running the queue, and
+the offer to go on reviewing. Decisions (what to ask, how a grade moves a card) live in the core."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from .. import daily
+from ..model import Item
+from ..session import CheckRun, summarise
+from ..stats import due_outlook
+from ..ui.console import untrusted
+from ..usecases.day import Day
+from ..usecases.grading import Recorder
+from .app import Shell
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def interview_text(day: Day) -> Text | None:
+    left = day.limits.days_to_interview
+    if left is None or left < 0:
+        return None
+    assert day.limits.interview is not None
+    when = "today" if left == 0 else ("tomorrow" if left == 1 else f"in {left} days")
+    return Text(f"Interview {when} ({day.limits.interview.isoformat()})", style="accent")
+
+
+def print_preview(shell: Shell, items: list[Item], day: Day, as_json: bool, title: str) -> None:
+    if as_json:
+        payload = {
+            "date": day.today.isoformat(),
+            "plan": day.active.plan.id if day.active.plan else None,
+            "items": [
+                {"card_id": i.card.id, "deck": i.card.deck_id, "source": i.source, "kind": i.card.kind.value}
+                for i in items
+            ],
+        }
+        shell.out.file.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{title} for {day.today.isoformat()}", title_justify="left")
+    table.add_column("#", justify="right", style="muted")
+    table.add_column("kind")
+    table.add_column("deck", style="accent")
+    table.add_column("question", overflow="fold")
+    for n, item in enumerate(items, 1):
+        table.add_row(str(n), item.source, untrusted(item.card.deck_id), untrusted(item.card.question))
+    shell.out.print(table)
+
+
+def run_session(shell: Shell, day: Day, items: list[Item], kind: str, title: str) -> int:
+    """Ask `items`, committing every grade as it is given; print the summary. Returns the reviews
+    still due afterwards. Exits 130 after Ctrl-C (every grade is already saved)."""
+    from ..ui.check_view import render_summary, run_check
+    from ..ui.prompt import KeyPrompter, LinePrompter
+
+    store = shell.store
+    plan_id = day.active.plan.id if day.active.plan else None
+    session_id = store.start_session(kind, day.today, planned=len(items), plan_id=plan_id)
+    states = dict(day.states)
+    record = Recorder(store, session_id, day.today, states, day.limits.interview)
+    prompter = KeyPrompter(shell.out) if stdin_is_terminal() else LinePrompter(shell.out, shell.err)
+    run = CheckRun(items)
+    status = "interrupted"  # what the session row says if anything below blows up
+    try:
+        outcome = run_check(shell.out, prompter, run, day.decks, record)
+        status = "completed" if outcome.status == "completed" else "interrupted"
+    finally:
+        store.end_session(session_id, status)
+    card_ids = day.card_ids
+    outlook = due_outlook(states, day.today, card_ids)
+    done_reviews = sum(1 for g in run.graded if not g.repeat and g.source == "review")
+    reviews_left = max(0, day.limits.reviews_left - done_reviews)
+    still_due = min(outlook.due_now, reviews_left)
+    render_summary(
+        shell.out,
+        summarise(run.graded, len(items)),
+        outcome,
+        outlook,
+        title=title,
+        still_due=still_due,
+        minutes=daily.minutes(day.workload().minutes_for(still_due)),
+    )
+    if outcome.status == "interrupted":
+        raise typer.Exit(130)
+    return still_due if outcome.status == "completed" else 0
+
+
+def nothing_to_do(shell: Shell, day: Day, what: str) -> None:
+    outlook = due_outlook(day.states, day.today, day.card_ids)
+    nxt = f" The next review is due on {outlook.next_date.isoformat()}." if outlook.next_date else ""
+    if day.active.plan is not None and day.today < day.active.start:
+        nxt += f" Your plan starts on {day.active.start.isoformat()} (change it with `study plan --start`)."
+    shell.out.print(Text(f"Nothing to study right now: {what}.{nxt}", style="good"), soft_wrap=False)
+
+
+def today_line(day: Day, new: int, reviews: int) -> Text:
+    """What this sitting asks and what today holds beyond it, stated before the first question."""
+    lim = day.limits
+    text = Text("Today: ", style="heading")
+    text.append(f"{new} new", style="accent")
+    cap = f" (cap {lim.new_per_day}/day"
+    cap += f", {lim.new_today} done)" if lim.new_today else ")"
+    text.append(cap, style="muted")
+    text.append(" · ")
+    text.append(f"{reviews} review{'s' if reviews != 1 else ''}", style="accent")
+    due = min(daily.due_in_days(day.live_states().values(), day.today, 1), lim.reviews_left)
+    after = max(0, due - reviews)
+    if after:
+        text.append(f" · {after} more due after this", style="muted")
+    work = day.workload()
+    text.append(f" · {daily.minutes(work.minutes_for(new + reviews + after))} in all", style="muted")
+    interview = interview_text(day)
+    if interview is not None:
+        text.append(" · ")
+        text.append_text(interview)
+    return text
+
+
+def cap_notes(day: Day, new_ratio: float, asked_new: int, available: int) -> list[Text]:
+    """Why a check holds fewer new cards than it could, said once, plainly."""
+    lim = day.limits
+    notes: list[Text] = []
+    if new_ratio == 0 or available == 0:
+        return notes
+    if lim.new_left == 0 and lim.new_per_day > 0:
+        notes.append(
+            Text(
+                f"Today's {lim.new_per_day} new cards are done; this check is reviews only "
+                "(`study config set new_per_day N` changes the cap).",
+                style="muted",
+            )
+        )
+    elif lim.new_per_day == 0 and lim.new_source == "final-week":
+        notes.append(
+            Text(
+                "Final week before your interview: no new cards, only reviews "
+                "(`study config set new_per_day N` overrides).",
+                style="muted",
+            )
+        )
+    return notes
+
+
+def offer_review(shell: Shell, still_due: int, minutes: str) -> bool:
+    """On a terminal, ask whether to go straight on with the due reviews. Scripted runs never do."""
+    if still_due <= 0:
+        return False
+    if not stdin_is_terminal():
+        shell.out.print(
+            Text(f"{still_due} more review(s) due ({minutes}): run `study review`.", style="muted")
+        )
+        return False
+    from ..ui.prompt import KeyPrompter
+
+    prompt = Text.assemble(
+        Text(f"{still_due} more review{'s' if still_due != 1 else ''} due, {minutes}. ", style="heading"),
+        Text("Review now? ", style="heading"),
+        Text("[Y/n] ", style="muted"),
+    )
+    try:
+        return KeyPrompter(shell.out).confirm(prompt)
+    except (EOFError, KeyboardInterrupt):
+        shell.out.print()
+        return False

@@ -1,0 +1,1 @@
+"""Use cases: what each command does, as functions of the store, content, settings and today."""

@@ -1,0 +1,87 @@
+"""Where the learner stands today: one function every daily command starts from.
+
+`check`, `review`, `report`, `plan` and `config` all need the same facts (the active plan, the card
+states, today's caps and what has been done towards them, the interview date). Computing them in
+one place is what keeps `study report` and `study check --preview` from disagreeing about how many
+new cards are available, and keeps that logic out of `cli/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .. import config, daily
+from ..model import CardState, Collection, Deck, ReviewRow
+from ..plans import ActivePlan, resolve_plan
+from ..session import new_pool, plan_topic_order
+from ..store import Store
+
+TIMING_WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Day:
+    today: date
+    collection: Collection
+    settings: dict[str, str]
+    active: ActivePlan
+    states: dict[str, CardState]
+    limits: daily.Limits
+    order: list[str]  # new-card topic order
+    reached: tuple[str, ...]  # plan topics reached so far
+    seconds: tuple[float, bool]  # seconds per item, measured?
+
+    @property
+    def decks(self) -> dict[str, Deck]:
+        return {d.id: d for d in self.collection.decks}
+
+    @property
+    def card_ids(self) -> set[str]:
+        return {c.id for d in self.collection.decks for c in d.cards}
+
+    @property
+    def plan_last_day(self) -> date | None:
+        plan = self.active.plan
+        return daily.plan_end(self.active.start, len(plan.weeks)) if plan else None
+
+    def live_states(self) -> dict[str, CardState]:
+        """States of cards that still exist in the decks (orphans are kept but never asked)."""
+        ids = self.card_ids
+        return {cid: s for cid, s in self.states.items() if cid in ids}
+
+    def new_available(self, scope: dict[str, Deck] | None = None) -> int:
+        """New cards a check could introduce today before the daily cap: exactly the pool
+        `session.build_check` draws from (topics reached so far, then decks no plan names)."""
+        decks = scope if scope is not None else self.decks
+        return len(new_pool(decks, self.order, self.states))
+
+    def workload(self) -> daily.Workload:
+        return daily.workload(self.live_states().values(), self.today, self.limits.new_per_day, self.seconds)
+
+
+def load_day(store: Store, collection: Collection, settings: dict[str, str], today: date) -> Day:
+    """Everything a daily command needs, read once."""
+    active = resolve_plan(settings, collection, today)
+    states = store.states()
+    plan = active.plan
+    plan_cards = (
+        [c.id for d in collection.decks if d.id in set(plan.topics) for c in d.cards] if plan else None
+    )
+    recent = store.reviews(since=today - timedelta(days=TIMING_WINDOW_DAYS - 1))
+    todays: list[ReviewRow] = [r for r in recent if r.day == today]
+    interview = config.interview_date(settings)
+    limits = daily.limits(
+        today=today,
+        plan_cards=plan_cards,
+        plan_last_day=daily.plan_end(active.start, len(plan.weeks)) if plan else None,
+        states=states,
+        today_reviews=[(r.card_id, r.source, r.repeat) for r in todays],
+        interview=interview,
+        new_setting=config.per_day_setting(settings, config.SETTING_NEW_PER_DAY),
+        review_setting=config.per_day_setting(settings, config.SETTING_REVIEW_LIMIT),
+        size_setting=config.check_size(settings),
+    )
+    order, reached = plan_topic_order(plan, active.start, today, collection.decks, store.gap_ratings())
+    seconds = daily.seconds_per_item([(r.seconds, r.repeat) for r in recent if r.day <= today])
+    return Day(today, collection, settings, active, states, limits, order, reached, seconds)

@@ -1,0 +1,53 @@
+"""Recording grades during a check or a review: the one path every grade takes into the store.
+
+A grade is turned into the card's next state by the pure core (`session.state_after`: SM-2, then
+the interview-date due rule) and committed in its own transaction before the screen acknowledges
+it. The in-memory states and due-day load follow along, so the next pulled card spreads against
+the cards pulled before it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from .. import daily
+from ..model import CardState, Item
+from ..session import state_after
+from ..store import Store
+
+
+@dataclass
+class Recorder:
+    store: Store
+    session_id: int | None
+    today: date
+    states: dict[str, CardState]
+    interview: date | None = None
+    load: Counter[date] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.load = daily.due_load(self.states.values())
+
+    def __call__(self, item: Item, quality: int, seconds: float) -> None:
+        card = item.card
+        before = self.states.get(card.id)
+        after = state_after(item, before, quality, self.today, self.interview, self.load)
+        self.store.record_review(
+            session_id=self.session_id,
+            day=self.today,
+            card_id=card.id,
+            deck_id=card.deck_id,
+            source=item.source,
+            quality=quality,
+            seconds=seconds,
+            repeat=item.repeat,
+            before=before,
+            after=after,
+        )
+        if before is not None and before.due is not None:
+            self.load[before.due] -= 1
+        if after.due is not None:
+            self.load[after.due] += 1
+        self.states[card.id] = after
