@@ -231,6 +231,22 @@ class Limits:
         return None if self.interview is None else (self.interview - self.today).days
 
 
+def describe_cap(lim: Limits) -> str:
+    """Where today's new-card cap came from, in words."""
+    needed = lim.pace.needed if lim.pace is not None else None
+    return {
+        "setting": "your new_per_day setting",
+        "plan": "the pace that finishes your plan on time",
+        "interview": "the pace that meets every card a week before your interview",
+        "final-week": "the final week before your interview is for reviews only",
+        "past-deadline": "past the plan's end: the default for leftover cards",
+        "plan-done": "every plan card is met: the default for other decks",
+        "no-plan": "the default without a plan",
+    }.get(lim.new_source, lim.new_source) + (
+        f"; finishing on time needs {needed} a day" if needed is not None and needed > lim.new_per_day else ""
+    )
+
+
 def plan_end(start: date, weeks: int) -> date:
     return start + timedelta(days=7 * weeks - 1)
 

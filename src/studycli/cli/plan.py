@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -9,11 +10,14 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import config, plans
+from ..daily import describe_cap
 from ..errors import StudyError
 from ..model import Collection
 from ..plans import resolve_plan
 from ..ui.console import untrusted
+from ..usecases.day import load_day
 from .app import Shell, app, guarded
+from .studying import interview_text
 
 
 @app.command()
@@ -28,11 +32,22 @@ def plan(
         str | None,
         typer.Option("--start", help="Day the plan starts, YYYY-MM-DD (default: today).", metavar="DATE"),
     ] = None,
+    interview: Annotated[
+        str | None,
+        typer.Option(
+            "--interview",
+            help="Your interview day, YYYY-MM-DD: new cards are paced to end a week before it, and no "
+            "review is scheduled after it. Remove it with `study config unset interview_date`.",
+            metavar="DATE",
+        ),
+    ] = None,
 ) -> None:
     """Show your week-by-week plan, with this week marked and today's topics listed.
 
     Switching plans keeps all progress: cards you have studied stay scheduled, and the new plan
-    only decides which new cards come next.
+    only decides which new cards come next. With `--interview`, the daily new-card cap finishes
+    the plan's material a week before the date, and every card is due once more in the last days
+    before it.
     """
     today = config.today()
     store = shell.store
@@ -42,6 +57,13 @@ def plan(
         _list_plans(shell, collection, settings)
         return
     start_date = config.parse_date(start, "--start") if start else None
+    interview_day = config.parse_date(interview, "--interview") if interview else None
+    if interview_day is not None:
+        # Validate against the plan start this command will leave in place, before writing anything.
+        planned_start = start_date or (today if use is not None else None)
+        if planned_start is None and settings.get(config.SETTING_PLAN_START):
+            planned_start = config.parse_date(settings[config.SETTING_PLAN_START], "plan_start setting")
+        check_interview(interview_day, today, planned_start)
     if use is not None:
         chosen = collection.plan(use)
         if chosen is None:
@@ -73,12 +95,42 @@ def plan(
             }
         )
         settings = store.settings()
+    if interview_day is not None:
+        store.set_setting(config.SETTING_INTERVIEW, interview_day.isoformat())
+        settings = store.settings()
     active = resolve_plan(settings, collection, today)
     if active.plan is None:
         raise StudyError("no plan is available", "add a plan file to a plans folder, see README")
     from ..ui.plan_view import render_plan
 
-    render_plan(shell.out, plans.position(active.plan, active.start, today), collection, active.first_run)
+    day = load_day(store, collection, settings, today)
+    pace = Text.assemble(
+        Text("New cards: ", style="muted"),
+        Text(f"{day.limits.new_per_day} a day", style="heading"),
+        Text(f" ({describe_cap(day.limits)})", style="muted"),
+    )
+    render_plan(
+        shell.out,
+        plans.position(active.plan, active.start, today),
+        collection,
+        active.first_run,
+        interview_text(day),
+        pace,
+    )
+
+
+def check_interview(interview: date, today: date, start: date | None) -> None:
+    """An interview date must be a real future day on or after the plan's start."""
+    if interview <= today:
+        raise StudyError(
+            f"the interview date {interview.isoformat()} is not after today ({today.isoformat()})",
+            "give a future day, or `study config unset interview_date` to remove it",
+        )
+    if start is not None and interview < start:
+        raise StudyError(
+            f"the interview date {interview.isoformat()} is before the plan starts ({start.isoformat()})",
+            "start the plan earlier with `--start YYYY-MM-DD`",
+        )
 
 
 def _list_plans(shell: Shell, collection: Collection, settings: dict[str, str]) -> None:

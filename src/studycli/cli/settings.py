@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -37,16 +38,40 @@ def config_show(shell: Shell, ctx: typer.Context) -> None:
         table.add_row("plans", untrusted(f"{root}{'  (bundled)' if bundled else ''}"))
     shell.out.print(table)
     shell.out.print()
+    effective = _effective(shell, settings)
     settings_table = Table(title="Settings", title_justify="left")
     settings_table.add_column("key", style="accent")
     settings_table.add_column("value", overflow="fold")
+    settings_table.add_column("in effect", overflow="fold")
     settings_table.add_column("meaning", style="muted", overflow="fold")
     for key, meaning in config.USER_SETTINGS.items():
-        settings_table.add_row(key, untrusted(settings.get(key, "")), meaning)
+        settings_table.add_row(key, untrusted(settings.get(key, "")), effective.get(key, ""), meaning)
     shell.out.print(settings_table)
     shell.out.print(
         Text("Change with `study config set KEY VALUE` or `study config unset KEY`.", style="muted")
     )
+
+
+def _effective(shell: Shell, settings: dict[str, str]) -> dict[str, str]:
+    """The value each daily setting has today and where it came from (set, derived or default)."""
+    from ..daily import describe_cap
+    from ..usecases.day import load_day
+
+    collection = shell.collection(settings)
+    try:
+        day = load_day(shell.store, collection, settings, config.today())
+    except StudyError:
+        return {}
+    lim = day.limits
+    out = {
+        config.SETTING_NEW_PER_DAY: f"{lim.new_per_day} ({describe_cap(lim)})",
+        config.SETTING_REVIEW_LIMIT: f"{lim.review_limit} ({'your setting' if lim.review_source == 'setting' else 'default'})",
+        config.SETTING_CHECK_SIZE: f"{lim.check_size} ({'your setting' if lim.size_source == 'setting' else 'room for the day’s new cards at 70%'})",
+        config.SETTING_BUNDLED: "yes" if config.use_bundled(settings) else "no",
+    }
+    if lim.interview is not None:
+        out[config.SETTING_INTERVIEW] = f"{lim.interview.isoformat()} (in {lim.days_to_interview} days)"
+    return out
 
 
 def _setting_key(key: str) -> str:
@@ -59,7 +84,12 @@ def _setting_key(key: str) -> str:
 @guarded
 def config_set(
     shell: Shell,
-    key: Annotated[str, typer.Argument(help="decks, plans, plan, plan_start or check_size.")],
+    key: Annotated[
+        str,
+        typer.Argument(
+            help="decks, plans, plan, plan_start, check_size, new_per_day, review_limit, interview_date or bundled."
+        ),
+    ],
     value: Annotated[str, typer.Argument(help="The new value.")],
 ) -> None:
     """Set a setting, e.g. `study config set decks ~/notes/decks`."""
@@ -68,6 +98,17 @@ def config_set(
         value = config.parse_date(value, "plan_start").isoformat()
     if key == config.SETTING_CHECK_SIZE:
         value = str(config.parse_check_size(value))
+    if key in (config.SETTING_NEW_PER_DAY, config.SETTING_REVIEW_LIMIT):
+        value = str(config.parse_per_day(value, key))
+    if key == config.SETTING_BUNDLED:
+        value = "yes" if config.parse_bool(value, key) else "no"
+    if key == config.SETTING_INTERVIEW:
+        from .plan import check_interview
+
+        day = config.parse_date(value, "interview_date")
+        start = settings_start(shell.store.settings())
+        check_interview(day, config.today(), start)
+        value = day.isoformat()
     if key in (config.SETTING_DECKS, config.SETTING_PLANS):
         missing = [str(p) for p in config.split_dirs(value) if not p.is_dir()]
         if missing:
@@ -78,6 +119,11 @@ def config_set(
             raise StudyError(f"no plan called {value!r}", "see `study plan --list`")
     shell.store.set_setting(key, value)
     shell.out.print(Text.assemble(Text(f"{key} = ", style="good"), untrusted(value)))
+
+
+def settings_start(settings: dict[str, str]) -> date | None:
+    text = settings.get(config.SETTING_PLAN_START)
+    return config.parse_date(text, "plan_start setting") if text else None
 
 
 @config_app.command("unset")

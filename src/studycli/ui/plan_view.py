@@ -38,7 +38,14 @@ def _cell_bullets(items: list[Text]) -> Table:
     return grid
 
 
-def render_plan(console: Console, pos: PlanPosition, collection: Collection, first_run: bool) -> None:
+def render_plan(
+    console: Console,
+    pos: PlanPosition,
+    collection: Collection,
+    first_run: bool,
+    interview: Text | None = None,
+    pace: Text | None = None,
+) -> None:
     plan = pos.plan
     console.print(untrusted(plan.title), style="heading")
     if plan.description:
@@ -52,6 +59,10 @@ def render_plan(console: Console, pos: PlanPosition, collection: Collection, fir
     if first_run:
         status += " — not chosen yet: your first `study check` starts it today"
     console.print(Text(status, style="accent"))
+    if interview is not None:
+        console.print(interview)
+    if pace is not None:
+        console.print(pace)
     console.print()
 
     # Goals get their own column only when there is room; on a narrow terminal the table keeps
@@ -90,4 +101,6 @@ def render_plan(console: Console, pos: PlanPosition, collection: Collection, fir
             ]
             console.print(_bullets(labels))
         else:
-            console.print(Text("  no new topic today: catch up on reviews with `study check`", style="muted"))
+            console.print(
+                Text("  no new topic today: catch up with `study check` and `study review`", style="muted")
+            )
