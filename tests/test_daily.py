@@ -112,7 +112,8 @@ def test_no_interview_means_sm2_untouched() -> None:
 
 def test_a_due_date_after_the_interview_is_pulled_into_the_last_days_least_loaded_first() -> None:
     interview = T + timedelta(days=20)
-    after = state("x", 30, interval=40)  # SM-2 says 30 days from now: after the interview
+    after = state("x", 30, interval=12)  # SM-2 says 30 days from now: after the interview
+    assert daily.spread_days(12) == daily.INTERVIEW_SPREAD_DAYS  # a young card: the last 5 days
     window = [interview - timedelta(days=k) for k in range(daily.INTERVIEW_SPREAD_DAYS, 0, -1)]
     load = {d: 5 for d in window}
     load[window[1]] = 2
@@ -124,14 +125,18 @@ def test_a_due_date_after_the_interview_is_pulled_into_the_last_days_least_loade
     assert daily.interview_due(after, T, interview, {}).due == interview - timedelta(days=1)
 
 
+def test_spread_window_grows_with_the_interval_up_to_two_weeks() -> None:
+    assert [daily.spread_days(i) for i in (1, 6, 15, 21, 30, 42, 300)] == [5, 5, 5, 7, 10, 14, 14]
+
+
 def test_spreading_never_piles_up_on_one_day() -> None:
     interview = T + timedelta(days=30)
     load: dict[date, int] = {}
-    for i in range(100):
+    for i in range(140):
         pulled = daily.interview_due(state(f"c{i}", 60, interval=70), T, interview, load)
-        assert pulled.due is not None
+        assert pulled.due is not None and interview - timedelta(days=14) <= pulled.due < interview
         load[pulled.due] = load.get(pulled.due, 0) + 1
-    assert sorted(load.values()) == [20] * daily.INTERVIEW_SPREAD_DAYS
+    assert sorted(load.values()) == [10] * daily.MAX_SPREAD_DAYS
 
 
 def test_a_card_graded_in_the_final_window_is_due_on_the_interview_day_at_the_latest() -> None:

@@ -30,7 +30,8 @@ from datetime import date, timedelta
 
 from .model import CardState
 
-INTERVIEW_SPREAD_DAYS = 5  # pulled-forward reviews land in the last 5 days before the interview
+INTERVIEW_SPREAD_DAYS = 5  # pulled-forward reviews land at least in the last 5 days before the interview
+MAX_SPREAD_DAYS = 14  # ... and, for well-learnt cards, up to 14 days before it
 NEW_CUTOFF_DAYS = 7  # new material ends a week before the interview: the final week is reviews only
 DEFAULT_NEW_PER_DAY = 10  # without a plan, or for decks past the plan's end
 MAX_PACED_NEW_PER_DAY = 30  # a derived pace above this is not humane; the report says what is needed
@@ -100,10 +101,11 @@ def interview_due(
     """
     if interview is None or state.due is None or graded_on >= interview or state.due < interview:
         return state
-    window_start = interview - timedelta(days=INTERVIEW_SPREAD_DAYS)
+    width = spread_days(state.interval)
+    window_start = interview - timedelta(days=width)
     if graded_on >= window_start:
         return replace(state, due=interview)
-    days = [window_start + timedelta(days=k) for k in range(INTERVIEW_SPREAD_DAYS)]
+    days = [window_start + timedelta(days=k) for k in range(width)]
     best = min(days, key=lambda d: (load.get(d, 0), -d.toordinal()))
     return replace(state, due=best)
 
@@ -111,6 +113,13 @@ def interview_due(
 def due_load(states: Iterable[CardState]) -> Counter[date]:
     """Cards due on each day, the input `interview_due` spreads against."""
     return Counter(s.due for s in states if s.due is not None)
+
+
+def spread_days(interval: int) -> int:
+    """How many days before the interview a pulled card may land: a third of its SM-2 interval,
+    within [INTERVIEW_SPREAD_DAYS, MAX_SPREAD_DAYS]. A well-learnt card (long interval) keeps
+    well over a week or two, so its last look can come earlier and the final days stay light."""
+    return max(INTERVIEW_SPREAD_DAYS, min(MAX_SPREAD_DAYS, interval // 3))
 
 
 # --- review order ----------------------------------------------------------------------------------
