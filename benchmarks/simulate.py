@@ -43,7 +43,6 @@ import fsrs  # noqa: E402
 from studycli import config, daily  # noqa: E402
 from studycli.content import load_collection  # noqa: E402
 from studycli.model import CardState, Deck, Item  # noqa: E402
-from studycli.plans import position  # noqa: E402
 from studycli.session import CheckRequest, build_check, build_review, plan_topic_order, state_after  # noqa: E402
 
 START = date(2027, 1, 4)
@@ -103,7 +102,9 @@ class DayLog:
 
     @property
     def minutes(self) -> float:
-        return (self.new * SECONDS["new"] + self.reviews * SECONDS["review"] + self.repeats * SECONDS["repeat"]) / 60
+        return (
+            self.new * SECONDS["new"] + self.reviews * SECONDS["review"] + self.repeats * SECONDS["repeat"]
+        ) / 60
 
 
 def run_items(
@@ -153,7 +154,9 @@ class Result:
     total: int
 
 
-def simulate(name: str, seed: int, decks: dict[str, Deck], plan_id: str, review_limit: int | None = None) -> Result:
+def simulate(
+    name: str, seed: int, decks: dict[str, Deck], plan_id: str, review_limit: int | None = None
+) -> Result:
     collection = load_collection(config.content_dirs({"bundled": "yes"}, {}))
     plan = collection.plan(plan_id)
     assert plan is not None
@@ -223,7 +226,9 @@ def simulate(name: str, seed: int, decks: dict[str, Deck], plan_id: str, review_
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Simulated learners on the default plan, three policies.")
-    parser.add_argument("--learners", type=int, default=3, help="learners per policy (seeds seed, seed+1, ...)")
+    parser.add_argument(
+        "--learners", type=int, default=3, help="learners per policy (seeds seed, seed+1, ...)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--plan", default=config.DEFAULT_PLAN)
     parser.add_argument("--json", action="store_true")
@@ -273,7 +278,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"policies": summary, "ratios": ratios, "seconds": round(elapsed, 1)}, indent=2))
         return 0
     print(f"plan {args.plan}, {args.learners} learner(s) per policy, seed {args.seed}, {elapsed:.0f} s")
-    print(f"{'policy':11} {'items/day':>9} {'max':>5} {'min/day':>8} {'undone':>7} {'recall@interview':>17} {'seen':>9}")
+    print(
+        f"{'policy':11} {'items/day':>9} {'max':>5} {'min/day':>8} {'undone':>7} {'recall@interview':>17} {'seen':>9}"
+    )
     for name, s in summary.items():
         print(
             f"{name:11} {s['items_mean']:>9.1f} {s['items_max']:>5} {s['minutes_mean']:>8.1f} "

@@ -15,7 +15,9 @@ T = date(2026, 3, 2)
 
 def state(card_id: str, due_offset: int, interval: int = 1, ef: float = 2.5) -> CardState:
     due = T + timedelta(days=due_offset)
-    return CardState(card_id, ef=ef, interval=interval, repetitions=2, due=due, last_review=due - timedelta(days=interval))
+    return CardState(
+        card_id, ef=ef, interval=interval, repetitions=2, due=due, last_review=due - timedelta(days=interval)
+    )
 
 
 # --- the cap ----------------------------------------------------------------------------------------
@@ -61,7 +63,12 @@ def test_limits_count_todays_new_cards_and_reviews_across_checks() -> None:
         plan_cards=[f"p#{i}" for i in range(20)],
         plan_last_day=T + timedelta(days=1),
         states=states,
-        today_reviews=[("p#0", "new", False), ("p#0", "new", True), ("p#1", "new", False), ("x", "review", False)],
+        today_reviews=[
+            ("p#0", "new", False),
+            ("p#0", "new", True),
+            ("p#1", "new", False),
+            ("x", "review", False),
+        ],
         interview=None,
     )
     # Remaining as the day began: 16 never seen + the 2 introduced today = 18 over 2 days = 9.
@@ -158,7 +165,9 @@ def test_due_dates_before_the_interview_and_grades_after_it_are_plain_sm2() -> N
 def test_no_grade_before_the_interview_schedules_after_it(graded: int, interval: int, until: int) -> None:
     day = T + timedelta(days=graded)
     interview = T + timedelta(days=until)
-    after = CardState("x", interval=interval, repetitions=3, due=day + timedelta(days=interval), last_review=day)
+    after = CardState(
+        "x", interval=interval, repetitions=3, due=day + timedelta(days=interval), last_review=day
+    )
     pulled = daily.interview_due(after, day, interview, {})
     assert pulled.due is not None and pulled.due > day
     if day < interview:

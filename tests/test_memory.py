@@ -36,7 +36,9 @@ def test_replay_matches_py_fsrs_own_scheduler_on_fixed_sequences(grades: list[tu
     assert ours.stability == pytest.approx(theirs.stability)
     assert ours.difficulty == pytest.approx(theirs.difficulty)
     later = D0 + timedelta(days=60)
-    assert memory.retrievability(ours, later) == pytest.approx(sched.get_card_retrievability(theirs, noon(later)))
+    assert memory.retrievability(ours, later) == pytest.approx(
+        sched.get_card_retrievability(theirs, noon(later))
+    )
 
 
 def test_rating_mapping() -> None:
@@ -46,7 +48,9 @@ def test_rating_mapping() -> None:
 
 
 def test_estimate_falls_with_time_and_ignores_unseen_cards() -> None:
-    attempts = [memory.Attempt(c, D0, 4) for c in ("a", "b")] + [memory.Attempt("a", D0 + timedelta(days=1), 4)]
+    attempts = [memory.Attempt(c, D0, 4) for c in ("a", "b")] + [
+        memory.Attempt("a", D0 + timedelta(days=1), 4)
+    ]
     model = memory.replay(attempts)
     today = D0 + timedelta(days=2)
     est = memory.estimate(model, today, today + timedelta(days=30), ["a", "b", "never-seen"])
