@@ -96,9 +96,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def content(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path, request: pytest.FixtureRequest
-) -> Path:
+def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
     """Replace the bundled content with three small decks and a two-week plan called 'starter'."""
     root = tmp_path / "bundled"
     write(root, "decks/t/alpha.md", ALPHA)
@@ -108,11 +106,8 @@ def content(
     monkeypatch.setattr(config, "_bundled", lambda name: root / name)
     monkeypatch.setattr(config, "DEFAULT_PLAN", "starter")
     # The tiny test plan (5 cards over 14 days) would pace at 1 new card a day; tests of everything
-    # but the cap keep the classic check (7 new of 10). `capped_content` keeps the real pacing.
-    if not getattr(request, "param", None) == "paced":
-        monkeypatch.setattr(
-            daily, "paced_new_per_day", lambda *args, **kwargs: daily.NewPace(7, None, "plan")
-        )
+    # but the cap keep the classic check (7 new of 10). `paced_content` keeps the real pacing.
+    monkeypatch.setattr(daily, "paced_new_per_day", lambda *args, **kwargs: daily.NewPace(7, None, "plan"))
     return root
 
 
