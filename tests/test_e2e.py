@@ -10,6 +10,7 @@ import select
 import signal
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -55,10 +56,45 @@ def answers_for(items: list[dict], quality: int = 5) -> str:
     return "\n".join(lines) + "\n"
 
 
-def preview(home: Path, today: str) -> list[dict]:
-    result = study(home, today, "check", "--preview", "--json")
+def preview(home: Path, today: str, command: str = "check") -> list[dict]:
+    result = study(home, today, command, "--preview", "--json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)["items"]
+
+
+def test_ten_days_of_check_then_review_keep_nothing_overdue(tmp_path: Path) -> None:
+    """The daily loop as a person follows it, day by day: check, then review everything due."""
+    home = tmp_path / "home"
+    start = date(2026, 1, 5)
+    used = study(home, start.isoformat(), "plan", "--use", "starter", "--start", start.isoformat())
+    assert used.returncode == 0, used.stderr
+    cap = -(-starter_cards() // 28)
+    for n in range(10):
+        today = (start + timedelta(days=n)).isoformat()
+        items = preview(home, today)
+        assert sum(1 for i in items if i["source"] == "new") <= cap
+        check = study(home, today, "check", stdin=answers_for(items, quality=4))
+        assert check.returncode == 0, check.stderr
+        assert "Traceback" not in check.stdout + check.stderr
+        due = preview(home, today, "review")
+        if due:
+            assert f"{len(due)} more review(s) due" in check.stdout  # the scripted check hints
+            review = study(home, today, "review", stdin=answers_for(due, quality=4))
+            assert review.returncode == 0, review.stderr
+        assert preview(home, today, "review") == []  # nothing left due this evening
+    with Store(home / "progress.db") as store:
+        sessions = store.sessions()
+        reviews = store.reviews()
+    assert {s.kind for s in sessions} == {"check", "review"}
+    per_day: dict[date, int] = {}
+    for r in reviews:
+        if r.source == "new" and not r.repeat:
+            per_day[r.day] = per_day.get(r.day, 0) + 1
+    assert max(per_day.values()) <= cap  # the cap held every day
+    report = study(home, (start + timedelta(days=10)).isoformat(), "report", "--format", "json")
+    data = json.loads(report.stdout)
+    assert data["plan"]["pace"]["overdue_reviews"] == 0
+    assert data["retention"]["now"] > 0.8
 
 
 def starter_cards() -> int:

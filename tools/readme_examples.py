@@ -3,8 +3,10 @@
     python tools/readme_examples.py          # rewrite the blocks between the example markers
     python tools/readme_examples.py --check  # exit 1 if README.md is out of date
 
-A deterministic three-week history (fixed dates via STUDY_TODAY, fixed grades) is studied into a
-throw-away STUDY_HOME, with two gap assessments, then `study gaps` and `study report` are run.
+A deterministic three-week history of the daily loop (fixed dates via STUDY_TODAY, fixed grades:
+check then review each day, an interview date at the plan's end) is studied into a throw-away
+STUDY_HOME, with two gap assessments, then `study gaps`, `study report` and a short `study review`
+are run.
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ def study(home: Path, day: date, *args: str, stdin: str = "", columns: int = 100
 WEAK = "foundations/probability"  # the learner believes they know it; their grades say otherwise
 
 
-def answers(home: Path, day: date, rng: random.Random, *args: str) -> str:
-    """Script a check: mostly right, sometimes wrong, like a real learner (weaker on WEAK).
+def answers(home: Path, day: date, rng: random.Random, *args: str, command: str = "check") -> str:
+    """Script a check or review: mostly right, sometimes wrong, like a real learner (weaker on WEAK).
 
     After the first pass come a few rounds of passing answers for the same-check repeats of the
     cards graded below 4 (lines that do not fit a prompt are skipped as invalid by the program).
@@ -55,7 +57,7 @@ def answers(home: Path, day: date, rng: random.Random, *args: str) -> str:
     from studycli import config
     from studycli.content import load_collection
 
-    items = json.loads(study(home, day, "check", "--preview", "--json", *args))["items"]
+    items = json.loads(study(home, day, command, "--preview", "--json", *args))["items"]
     cards = {c.id: c for d in load_collection(config.content_dirs({})).decks for c in d.cards}
     lines: list[str] = []
     for item in items:
@@ -98,20 +100,32 @@ def first_check(home: Path) -> str:
     return study(home, TODAY, "check", "--size", "2", stdin="\n".join(lines) + "\n", columns=80)
 
 
+INTERVIEW = START + timedelta(days=84)  # the day after the 12-week plan ends
+
+
 def history(home: Path) -> None:
-    """Three weeks on the default plan at the recommended pace, with a weekly review catch-up."""
+    """Three weeks of the daily loop on the default plan (check, then review), with an interview
+    date at the plan's end; two Sundays off early on, and one skipped review the day before TODAY."""
     rng = random.Random(7)
-    study(home, START, "plan", "--use", "ml-engineer-12w", "--start", START.isoformat())
-    study(home, START, "config", "set", "check_size", "14")
+    study(
+        home,
+        START,
+        "plan",
+        "--use",
+        "ml-engineer-12w",
+        "--start",
+        START.isoformat(),
+        "--interview",
+        INTERVIEW.isoformat(),
+    )
     study(home, START, "gaps", "--area", "Foundations", "--area", "Classical ML", stdin="u\nd\nu\nk\n" * 40)
     study(home, START, "gaps", "--topic", WEAK, "--all", stdin="k\n" * 12)
     day = START
     while day < TODAY:
         if day.weekday() != 6 or day >= START + timedelta(days=14):  # two Sundays off early on
             study(home, day, "check", stdin=answers(home, day, rng))
-        if day.weekday() in (2, 5):  # Wednesdays and Saturdays: a review-only check on top
-            catch_up = ("--new-ratio", "0", "--size", "30")
-            study(home, day, "check", *catch_up, stdin=answers(home, day, rng, *catch_up))
+            if day < TODAY - timedelta(days=1):  # yesterday: the check only, reviews left for today
+                study(home, day, "review", stdin=answers(home, day, rng, command="review"))
         day += timedelta(days=1)
     study(
         home,
@@ -148,8 +162,19 @@ def generate() -> dict[str, str]:
         )
         report = study(home, TODAY, "report", columns=100)
         markdown = study(home, TODAY, "report", "--format", "markdown")
+        rng = random.Random(11)
+        review = study(
+            home,
+            TODAY,
+            "review",
+            "--limit",
+            "2",
+            stdin=answers(home, TODAY, rng, "--limit", "2", command="review"),
+            columns=80,
+        )
     return {
         "check": block(check),
+        "review": block(review),
         "gaps-walk": block(walk),
         "gaps-summary": block(summary),
         "report": block(report),
