@@ -35,7 +35,7 @@ def plan(
     only decides which new cards come next.
     """
     today = config.today()
-    store = shell.store
+    store = shell.store if use is not None or start is not None else shell.reader
     settings = store.settings()
     collection = shell.collection(settings)
     if list_plans:

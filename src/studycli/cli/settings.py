@@ -21,7 +21,7 @@ def config_show(shell: Shell, ctx: typer.Context) -> None:
     """Show settings and where studycli reads and writes."""
     if ctx.invoked_subcommand is not None:
         return
-    store = shell.store
+    store = shell.reader
     settings = store.settings()
     dirs = config.content_dirs(settings)
     table = Table.grid(padding=(0, 2))
