@@ -242,7 +242,7 @@ def validate(data: Any) -> tuple[dict[str, str], dict[str, list[dict[str, Any]]]
     rows: dict[str, list[dict[str, Any]]] = {}
     for key, fields in _FIELDS.items():
         rows[key] = _rows(key, data.get(key), fields, problems)
-    _relations(rows, problems)
+    _relations(rows, problems, _raw_ids(data.get("sessions"), "id"), _raw_ids(data.get("cards"), "card_id"))
     if problems.total:
         raise InvalidExport(problems.shown, problems.total)
     return settings, rows
@@ -324,7 +324,19 @@ def _shape(key: str, where: str, row: dict[str, Any], problems: _Problems) -> di
     return row
 
 
-def _relations(rows: dict[str, list[dict[str, Any]]], problems: _Problems) -> None:
+def _raw_ids(rows: Any, field: str) -> set[Any]:
+    """Ids of every record given, valid or not: a reference to an invalid record is one problem
+    (the record's), not one more per reference."""
+    if not isinstance(rows, list):
+        return set()
+    return {
+        row.get(field) for row in rows if isinstance(row, Mapping) and isinstance(row.get(field), int | str)
+    }
+
+
+def _relations(
+    rows: dict[str, list[dict[str, Any]]], problems: _Problems, sessions: set[Any], cards: set[Any]
+) -> None:
     """Unique ids, and every reference pointing at a row that is there."""
     for key, field in (("sessions", "id"), ("cards", "card_id"), ("reviews", "id"), ("gap_ratings", "id")):
         seen: set[Any] = set()
@@ -332,8 +344,6 @@ def _relations(rows: dict[str, list[dict[str, Any]]], problems: _Problems) -> No
             if row[field] in seen:
                 problems.add(f"{key}[{index}].{field}", f"{_show(row[field])} appears twice")
             seen.add(row[field])
-    sessions = {row["id"] for row in rows["sessions"]}
-    cards = {row["card_id"] for row in rows["cards"]}
     for key in ("reviews", "gap_ratings"):
         for index, row in enumerate(rows[key]):
             if row["session_id"] is not None and row["session_id"] not in sessions:

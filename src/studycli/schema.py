@@ -5,18 +5,20 @@ name is recorded in the `migrations` table. A new store is made by running every
 order, so the path an old store takes and the schema a new one gets are the same code.
 Never edit a released migration: add the next one.
 
-The current schema is the one `0002_strict_schema` creates (`_V2_TABLES` below, frozen with that migration): STRICT tables,
-a CHECK for every invariant the program relies on, foreign keys on, and only the indexes a query
-uses. The queries and their plans (tests/test_store.py checks these):
+The current schema is the one `0002_strict_schema` creates (`_V2_TABLES` below, frozen with
+that migration): STRICT tables, a CHECK for every invariant the program relies on, foreign keys
+on (the store turns them on per connection), and only the indexes a query uses -- which today is
+none beyond the primary keys. The queries and their plans (tests/test_store_safety.py checks them):
 
-* `reviews(since=...)`: ``SELECT * FROM reviews WHERE day >= ? ORDER BY id`` -- SEARCH reviews
-  USING INDEX reviews_day (day>?), then a temp B-tree for the ORDER BY: the report reads a window
-  of recent days out of a year of log.
-* `record_review`: ``SELECT ... FROM card_state WHERE card_id = ?`` -- the primary key's index.
-* everything else reads whole tables (states, sessions, gap ratings, export): full scans, no index.
+* `record_review`'s conflict check, ``SELECT ... FROM card_state WHERE card_id = ?``: SEARCH
+  card_state USING INDEX sqlite_autoindex_card_state_1 (the primary key).
+* `reviews(since=...)`, ``SELECT * FROM reviews WHERE day >= ? ORDER BY id``: SCAN reviews. The
+  planner walks the rowid order to skip the sort; schema 1's `reviews_day` index was not used
+  even for this query, and a year of reviews scans in milliseconds.
+* everything else reads whole tables (states, sessions, gap ratings, export): full scans.
 
-Dropped from schema 1: `card_state_due`, `reviews_card` and `gap_ratings_subtopic`, which no query
-used (every write paid for them).
+Dropped with schema 1: `card_state_due`, `reviews_day`, `reviews_card` and
+`gap_ratings_subtopic`, which no query used (every write paid for them).
 """
 
 from __future__ import annotations
@@ -119,8 +121,8 @@ def _in(values: tuple[str, ...]) -> str:
 
 
 def _day(column: str, nullable: bool = False) -> str:
-    """A real calendar day written YYYY-MM-DD (date() normalises 2026-02-30, so it differs)."""
-    check = f"(date({column}) IS {column} AND {column} BETWEEN '{DATE_MIN}' AND '{DATE_MAX}')"
+    """A real calendar day written YYYY-MM-DD ('+0 days' normalises 2026-02-30, so it differs)."""
+    check = f"(date({column}, '+0 days') IS {column} AND {column} BETWEEN '{DATE_MIN}' AND '{DATE_MAX}')"
     return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
 
 
@@ -207,7 +209,6 @@ CREATE TABLE reviews (
     -- a review is of a card with progress; only a new card comes without a state before
     CHECK (source = 'new' OR before_ef IS NOT NULL)
 ) STRICT;
-CREATE INDEX reviews_day ON reviews(day);
 CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
     BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
 CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from .. import config, storefiles
 from ..errors import StudyError
-from ..store import KEEP_DAILY, Store, backup_dir
+from ..store import Store, backup_dir
 from .app import Shell, app, guarded
 
 
@@ -70,6 +70,3 @@ def restore(
             kept = store.replace_with(source)
             shell.err.print(Text(f"The store as it was is kept in {kept}", style="muted"), soft_wrap=True)
     shell.out.print(Text(f"Restored the progress store from {file}.", style="good"), soft_wrap=True)
-
-
-__all__ = ["KEEP_DAILY", "backup", "restore"]
