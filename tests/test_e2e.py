@@ -371,7 +371,7 @@ def test_closed_stdin_ends_the_check_cleanly(tmp_path: Path) -> None:
         preexec_fn=lambda: os.close(0),
     )
     assert result.returncode == 0, result.stderr
-    assert "Input ended: 0 of 10 items graded" in result.stdout
+    assert re.search(r"Input ended: 0 of \d+ items graded", result.stdout)
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
 
 

@@ -125,11 +125,7 @@ def test_export_import_round_trip_is_lossless(store_factory) -> None:
     grade(source, "d#1", 3, date(2026, 2, 2))
     source.end_session(sid, "completed")
     gid = source.start_session("gaps", DAY)
-    with source._tx() as conn:  # gap ratings arrive with the gaps feature; write one row directly
-        conn.execute(
-            "INSERT INTO gap_ratings(session_id, ts, day, deck_id, subtopic, rating) VALUES (?, 't', ?, 'd', 'x', 'unsure')",
-            (gid, DAY.isoformat()),
-        )
+    source.record_gap_rating(session_id=gid, day=DAY, deck_id="d", subtopic="x", rating="unsure")
     exported = source.export()
     text = json.dumps(exported)
     target = store_factory("b.db")
@@ -156,7 +152,7 @@ def test_import_refuses_a_store_with_progress(store_factory) -> None:
         ({"format": "studycli-export", "version": 99}, "not supported"),
         (
             {"format": "studycli-export", "version": 1, "cards": [{"card_id": "x", "bogus": 1}]},
-            "unexpected fields",
+            r"cards\[0\].bogus: is not a field",
         ),
         ({"format": "studycli-export", "version": 1, "reviews": [{"quality": 9}]}, "invalid"),
     ],
@@ -168,33 +164,71 @@ def test_import_rejects_bad_exports_and_writes_nothing(store_factory, data, frag
     assert not store.has_progress()
 
 
-def test_migrates_an_empty_older_database_and_keeps_a_backup(tmp_path: Path) -> None:
-    """A version-0 file (e.g. created by an interrupted first run) is brought up to date."""
+def test_an_empty_file_is_refused_not_replaced(tmp_path: Path) -> None:
+    """A 0-byte file at the store's path (a failed copy, a truncation) is not silently a new store."""
     path = tmp_path / "progress.db"
-    sqlite3.connect(path).close()
-    with Store(path) as store:
-        assert store.schema_version == SCHEMA_VERSION
+    path.write_bytes(b"")
+    with pytest.raises(StudyError, match="empty") as info:
+        Store(path)
+    assert info.value.exit_code == 74
+    assert path.read_bytes() == b""
+    with pytest.raises(StudyError, match="empty"):
+        Store(path, readonly=True)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_there_is_a_saved_database_for_every_older_schema() -> None:
+    saved = sorted(FIXTURES.glob("store-v*.db"))
+    assert [p.name for p in saved] == [f"store-v{v}.db" for v in range(1, SCHEMA_VERSION)]
+    assert SCHEMA_VERSION > 1  # so the test below has cases
+
+
+def _table_rows(path: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+            for table in ("settings", "card_state", "sessions", "reviews", "gap_ratings")
+        }
+    finally:
+        conn.close()
+
+
+def _schema(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+        ).fetchall()
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
 def test_each_migration_step_from_a_saved_older_database(tmp_path: Path, version: int) -> None:
-    """A database at every older released version, with data, opens: data survives, backup exists.
+    """A saved database of every older version opens: every row survives, the schema is the one a
+    new store gets, the migrations are recorded by name, and a backup was taken first."""
+    import shutil
 
-    With a single schema version there is nothing older yet and pytest reports this as skipped.
-    """
-    if True:
-        path = tmp_path / f"v{version}.db"
-        conn = sqlite3.connect(path)
-        for script in MIGRATIONS[:version]:
-            conn.executescript(script)
-        conn.execute(f"PRAGMA user_version = {version}")
-        conn.execute("INSERT INTO settings VALUES ('plan', 'x')")
-        conn.commit()
-        conn.close()
-        with Store(path) as store:
-            assert store.schema_version == SCHEMA_VERSION
-            assert store.settings()["plan"] == "x"
-        assert path.with_name(f"{path.name}.v{version}.bak").exists()
+    path = tmp_path / "progress.db"
+    shutil.copy(FIXTURES / f"store-v{version}.db", path)
+    before = _table_rows(path)
+    assert before["reviews"] and before["gap_ratings"]  # the fixture holds real rows
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.migrations() == [m.name for m in MIGRATIONS]
+        assert store.settings()["plan"] == "ml-engineer-12w"
+    assert _table_rows(path) == before
+    fresh = tmp_path / "fresh.db"
+    Store(fresh).close()
+    assert _schema(path) == _schema(fresh)
+    assert all("STRICT" in sql for kind, _, sql in _schema(path) if kind == "table")
+    for migration in MIGRATIONS[version:]:
+        kept = tmp_path / "backups" / f"before-{migration.name}.db"
+        assert kept.exists()
+    assert _table_rows(tmp_path / "backups" / f"before-{MIGRATIONS[version].name}.db") == before
 
 
 def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:

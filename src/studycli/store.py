@@ -1,102 +1,73 @@
 """The progress database: the only module that speaks SQL.
 
 One SQLite file. WAL mode so a report can read while a check writes; a busy timeout so two
-terminals wait for each other instead of failing; ``PRAGMA user_version`` numbers the schema, and
-migrations only ever go forward, each after a backup copy of the file. The review log is
-append-only (triggers refuse UPDATE and DELETE) and stores the card state before and after every
-grade, so card state can always be rebuilt from it. Every grade is its own committed transaction.
+terminals wait for each other instead of failing. The schema (STRICT tables, CHECK constraints,
+named forward-only migrations) is in `schema.py`; import validation in `exportcheck.py`; the
+checks on the files around the database (a WAL from another database, the header) in
+`storefiles.py`. The review log is append-only (triggers refuse UPDATE and DELETE) and stores the
+card state before and after every grade, so card state can always be rebuilt from it. Every grade
+is its own committed transaction, finished before `record_review` returns.
+
+How the store keeps its promises:
+
+* **Creating**: a new store is built complete in a temporary file and hard-linked into place, so
+  two first runs at once never see a half-made or 0-byte file: one link wins, the other opens it.
+  A 0-byte or non-studycli file at the store's path is refused (exit 74), never replaced.
+* **Two terminals** (optimistic concurrency): `record_review` is given the card state the caller
+  graded against, and inside its write transaction checks it still is the stored state. If another
+  terminal graded the card in between, it writes nothing and raises `GradeConflict`; the check
+  says so and moves on. This was chosen over a session lease because it needs no lock files that
+  a crash can leave behind, lets `report` and `gaps` run beside a check, and covers every writer
+  (check, review, restore) with one rule at the one place a grade is written.
+* **Reading only**: `Store(path, readonly=True)` opens the file with SQLite's `mode=ro` (or
+  `immutable=1` on a read-only folder that holds no live WAL), copies it into memory with the
+  online backup API in one read transaction, and closes the file: commands that only read see one
+  consistent snapshot, never write a byte (no WAL switch, no migration, no backup), work on a
+  read-only folder or a backup copy, and a missing store reads as an empty one without creating it.
+  An older schema is migrated in the in-memory copy only.
+* **Backups**: the first writable open of a day runs `PRAGMA quick_check` and then keeps a copy
+  (`backups/daily-YYYY-MM-DD.db`, the newest `KEEP_DAILY`), made with SQLite's online backup API.
+  Migrations and restores take a copy first too. A damaged-database message names the newest one.
+* **Damage**: every open checks the header cheaply (magic, page size, file size against the page
+  count). `PRAGMA quick_check` runs when something looks wrong: the header check found an
+  anomaly, SQLite had to replay a WAL that no running program owned (a crash), or it is the
+  day's first writable open (before the daily backup, so a damaged file never rotates good
+  copies out). Any "malformed" error later is exit 74 with the newest backup named.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import random
+import secrets
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import StudyError
+from . import storefiles
+from .errors import GradeConflict, StudyError
+from .exportcheck import EXPORT_FORMAT, EXPORT_VERSION, TABLE_OF, validate
 from .model import CardState, GapRating, ReviewRow, SessionRow
+from .schema import MAX_SECONDS, MIGRATIONS, SCHEMA_VERSION, TABLES
+
+__all__ = [
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "GradeConflict",
+    "Store",
+]
 
 BUSY_TIMEOUT_S = 5.0
-EXPORT_FORMAT = "studycli-export"
-EXPORT_VERSION = 1
-
-_V1 = """
-CREATE TABLE settings (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE card_state (
-    card_id     TEXT PRIMARY KEY,
-    deck_id     TEXT NOT NULL,
-    ef          REAL NOT NULL,
-    interval    INTEGER NOT NULL,
-    repetitions INTEGER NOT NULL,
-    due         TEXT,
-    lapses      INTEGER NOT NULL DEFAULT 0,
-    reviews     INTEGER NOT NULL DEFAULT 0,
-    last_review TEXT
-);
-CREATE INDEX card_state_due ON card_state(due);
-CREATE TABLE sessions (
-    id         INTEGER PRIMARY KEY,
-    kind       TEXT NOT NULL CHECK (kind IN ('check', 'gaps')),
-    day        TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    ended_at   TEXT,
-    plan_id    TEXT,
-    planned    INTEGER NOT NULL DEFAULT 0,
-    status     TEXT NOT NULL DEFAULT 'open'
-               CHECK (status IN ('open', 'completed', 'interrupted'))
-);
-CREATE TABLE reviews (
-    id                 INTEGER PRIMARY KEY,
-    session_id         INTEGER REFERENCES sessions(id),
-    ts                 TEXT NOT NULL,
-    day                TEXT NOT NULL,
-    card_id            TEXT NOT NULL,
-    deck_id            TEXT NOT NULL,
-    source             TEXT NOT NULL CHECK (source IN ('new', 'review')),
-    quality            INTEGER NOT NULL CHECK (quality BETWEEN 0 AND 5),
-    seconds            REAL,
-    repeat             INTEGER NOT NULL DEFAULT 0,
-    before_ef          REAL,
-    before_interval    INTEGER,
-    before_repetitions INTEGER,
-    before_due         TEXT,
-    before_lapses      INTEGER,
-    after_ef           REAL NOT NULL,
-    after_interval     INTEGER NOT NULL,
-    after_repetitions  INTEGER NOT NULL,
-    after_due          TEXT,
-    after_lapses       INTEGER NOT NULL
-);
-CREATE INDEX reviews_day ON reviews(day);
-CREATE INDEX reviews_card ON reviews(card_id);
-CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
-    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
-CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
-    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
-CREATE TABLE gap_ratings (
-    id         INTEGER PRIMARY KEY,
-    session_id INTEGER REFERENCES sessions(id),
-    ts         TEXT NOT NULL,
-    day        TEXT NOT NULL,
-    deck_id    TEXT NOT NULL,
-    subtopic   TEXT NOT NULL,
-    rating     TEXT NOT NULL CHECK (rating IN ('know', 'unsure', 'dunno'))
-);
-CREATE INDEX gap_ratings_subtopic ON gap_ratings(deck_id, subtopic);
-"""
-
-# Forward-only: MIGRATIONS[i] takes the schema from version i to i + 1. Never edit a released one.
-MIGRATIONS: tuple[str, ...] = (_V1,)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-_TABLES = ("settings", "card_state", "sessions", "reviews", "gap_ratings")
+KEEP_DAILY = 7  # daily backups kept beside the store
+BACKUP_DIR = "backups"
+MIN_SQLITE = (3, 37, 0)  # STRICT tables
 
 
 def _now() -> str:
@@ -111,17 +82,67 @@ def _parse_day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+
+
+def is_backup(path: Path) -> bool:
+    return path.is_file() and storefiles.read_header(path) is not None
+
+
+def backup_dir(db: Path) -> Path:
+    return db.parent / BACKUP_DIR
+
+
+def newest_backup(db: Path) -> Path | None:
+    """The most recent backup copy beside the store that is at least an SQLite file."""
+    folder = backup_dir(db)
+    try:
+        found = [p for p in folder.glob("*.db") if is_backup(p)]
+    except OSError:
+        return None
+    return max(found, key=lambda p: (p.stat().st_mtime, p.name), default=None)
+
+
+def _damaged(db: Path, what: str) -> StudyError:
+    newest = newest_backup(db)
+    if newest is not None:
+        hint = (
+            f"restore the newest backup with `study restore '{newest}'` (the damaged file is kept), "
+            "or move the file aside and `study import` an export"
+        )
+    else:
+        hint = (
+            f"move it aside (e.g. `mv '{db}' '{db}.broken'`) and restore from an export with "
+            "`study import`; no backup copy exists yet"
+        )
+    return StudyError(f"the progress database {db} {what}", hint, exit_code=74)
+
+
 class Store:
-    """An open progress database. Use as a context manager, or call `close()`."""
+    """An open progress database. Use as a context manager, or call `close()`.
 
-    def __init__(self, path: Path, *, clock: Callable[[], str] = _now) -> None:
+    `readonly=True` works on an in-memory snapshot of the file and never writes to it (see the
+    module docstring). `notices` holds things the user should hear about (moved-aside files).
+    """
+
+    def __init__(self, path: Path, *, clock: Callable[[], str] = _now, readonly: bool = False) -> None:
         self.path = path
+        self.readonly = readonly
+        self.notices: list[str] = []
         self._clock = clock
-        self._conn = self._connect()
+        self._store_id = 0
+        if sqlite3.sqlite_version_info < MIN_SQLITE:
+            raise StudyError(
+                f"studycli needs SQLite {'.'.join(map(str, MIN_SQLITE))} or newer; this Python has "
+                f"{sqlite3.sqlite_version}",
+                "use a Python built with a newer SQLite (e.g. python.org builds or Python 3.11+)",
+            )
+        self._conn = self._open_readonly() if readonly else self._open_writable()
 
-    # --- connection and schema ------------------------------------------------------------
+    # --- opening ----------------------------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
+    def _open_writable(self) -> sqlite3.Connection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -130,57 +151,275 @@ class Store:
                 "set STUDY_HOME to a folder you can write to",
             ) from None
         with self._errors():
+            if not self.path.exists():
+                self._set_aside_orphans()
+                self._create()
+            header = self._check_file()
+            suspicious = storefiles.header_anomaly(self.path, header) is not None
+            reason = storefiles.foreign_wal(self.path, header)
+            if reason:
+                moved = storefiles.move_companions_aside(self.path)
+                self.notices.append(
+                    f"{storefiles.wal_path(self.path).name} does not belong to this database ({reason}); "
+                    f"moved it aside, unmerged: {', '.join(str(p) for p in moved)}"
+                )
+            wal = storefiles.wal_path(self.path)
+            recovering = wal.exists() and wal.stat().st_size > 0 and not storefiles.wal_in_use(self.path)
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             with self._errors():
                 conn.execute("PRAGMA foreign_keys = ON")
-                version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if version > SCHEMA_VERSION:
-                    raise StudyError(
-                        f"{self.path} was written by a newer studycli (schema {version}, "
-                        f"this one knows {SCHEMA_VERSION})",
-                        "upgrade studycli: `pip install --upgrade studycli`",
-                    )
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if str(mode).lower() != "wal":  # e.g. a network file system; still correct, slower
-                    conn.execute("PRAGMA journal_mode = DELETE")
+                version = self._identify(conn)
+                mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":  # a store from before WAL, or copied in DELETE mode
+                    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                    if str(mode).lower() != "wal":  # e.g. a network file system; correct, slower
+                        conn.execute("PRAGMA journal_mode = DELETE")
+                self._conn = conn
                 if version < SCHEMA_VERSION:
-                    self._migrate(conn, version)
+                    self._migrate(conn, backups=True)
+                self._store_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+                if suspicious or recovering:
+                    self._quick_check()
+                self._daily_backup()
         except BaseException:
             conn.close()
             raise
         return conn
 
-    def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
-        if version > 0:  # an existing database: keep a copy of it as it was
-            backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
-            target = sqlite3.connect(backup)
+    def _set_aside_orphans(self) -> None:
+        moved = storefiles.move_companions_aside(self.path)
+        if moved:
+            self.notices.append(
+                f"found {', '.join(p.name.split('.foreign-')[0] for p in moved)} without its database; "
+                f"moved aside, unmerged: {', '.join(str(p) for p in moved)}"
+            )
+
+    def _check_file(self) -> storefiles.Header:
+        """Refuse an empty or non-SQLite file at the store's path (never replace it)."""
+        if self.path.stat().st_size == 0:
+            raise _damaged(self.path, "is empty (0 bytes), so it is not a studycli store; it was left as is")
+        header = storefiles.read_header(self.path)
+        if header is None:
+            raise _damaged(self.path, "is damaged or is not a studycli database (no SQLite header)")
+        return header
+
+    def _identify(self, conn: sqlite3.Connection) -> int:
+        """The schema version, after making sure this is a studycli store we can read."""
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version > SCHEMA_VERSION:
+            raise StudyError(
+                f"{self.path} was written by a newer studycli (schema {version}, "
+                f"this one knows {SCHEMA_VERSION})",
+                "upgrade studycli: `pip install --upgrade studycli`",
+            )
+        if version < 0 or (version == 0 and tables) or (version > 0 and not set(TABLES) <= tables):
+            raise _damaged(
+                self.path,
+                f"is not a studycli database (schema {version}, tables: {sorted(tables) or 'none'})",
+            )
+        return version
+
+    def _create(self) -> None:
+        """Build a complete new store beside the path, then link it into place atomically."""
+        tmp = self.path.with_name(f".{self.path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            conn = sqlite3.connect(tmp, isolation_level=None)
             try:
-                conn.backup(target)
+                conn.execute("PRAGMA journal_mode = WAL")
+                self._migrate(conn, backups=False)
             finally:
-                target.close()
-        while True:
-            conn.execute("BEGIN IMMEDIATE")
+                conn.close()
             try:
-                # Re-read under the write lock: another process may have migrated meanwhile
-                # (two terminals starting studycli for the first time at once).
-                step = conn.execute("PRAGMA user_version").fetchone()[0]
-                if step >= SCHEMA_VERSION:
+                os.link(tmp, self.path)
+            except FileExistsError:
+                pass  # another first run won the race: use its store
+            except OSError:  # a file system without hard links: not atomic, but not clobbering
+                if not self.path.exists():
+                    os.replace(tmp, self.path)
+        finally:
+            for leftover in (tmp, storefiles.wal_path(tmp), storefiles.shm_path(tmp)):
+                leftover.unlink(missing_ok=True)
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            with self._errors():
+                if not self.path.exists():
+                    self._migrate(memory, backups=False)
+                    return memory
+                header = self._check_file()
+                uri = f"file:{self.path.resolve().as_posix()}?mode=ro"
+                reason = storefiles.foreign_wal(self.path, header)
+                if reason:
+                    uri = uri.replace("mode=ro", "immutable=1")
+                    self.notices.append(
+                        f"ignored {storefiles.wal_path(self.path).name}: it does not belong to this "
+                        f"database ({reason}); a command that writes will move it aside"
+                    )
+                try:
+                    source = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+                    source.execute("PRAGMA user_version").fetchone()
+                except sqlite3.OperationalError as exc:
+                    if "unable to open" not in str(exc):
+                        raise
+                    # A read-only folder and no -shm: no program can be writing, read the file as is
+                    source = sqlite3.connect(uri.replace("mode=ro", "immutable=1"), uri=True)
+                try:
+                    version = self._identify(source)
+                    source.backup(memory)  # one step: one consistent snapshot
+                finally:
+                    source.close()
+                self._conn = memory
+                if version < SCHEMA_VERSION:
+                    self._migrate(memory, backups=False)
+                if storefiles.header_anomaly(self.path, header):
+                    self._quick_check()
+        except BaseException:
+            memory.close()
+            raise
+        return memory
+
+    # --- schema -----------------------------------------------------------------------------
+
+    def _migrate(self, conn: sqlite3.Connection, *, backups: bool) -> None:
+        """Run each missing migration in its own transaction, after a backup copy of the store."""
+        while True:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version >= SCHEMA_VERSION:
+                return
+            migration = MIGRATIONS[version]
+            if backups and version > 0:
+                target = backup_dir(self.path) / f"before-{migration.name}.db"
+                if target.exists():
+                    target = target.with_name(f"before-{migration.name}-{_stamp()}.db")
+                self._backup_into(conn, target)
+            conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    # Re-read under the write lock: another process may have migrated meanwhile.
+                    if int(conn.execute("PRAGMA user_version").fetchone()[0]) != version:
+                        conn.execute("ROLLBACK")
+                        continue
+                    for statement in _statements(migration.sql):
+                        conn.execute(statement)
+                    if version + 1 >= 2:  # the migrations table exists from schema 2 on
+                        conn.executemany(
+                            "INSERT OR IGNORE INTO migrations(name, applied_at) VALUES (?, ?)",
+                            [(m.name, self._clock()) for m in MIGRATIONS[: version + 1]],
+                        )
+                        if not conn.execute("PRAGMA application_id").fetchone()[0]:
+                            conn.execute(
+                                f"PRAGMA application_id = {random.SystemRandom().randint(1, 2**31 - 1)}"
+                            )
+                    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise sqlite3.IntegrityError(f"foreign key check failed: {broken[:3]}")
+                    conn.execute(f"PRAGMA user_version = {version + 1}")
                     conn.execute("COMMIT")
-                    return
-                for statement in _statements(MIGRATIONS[step]):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {step + 1}")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+                except sqlite3.IntegrityError as exc:
+                    conn.execute("ROLLBACK")
+                    raise _damaged(
+                        self.path,
+                        f"cannot be upgraded by migration {migration.name}: a stored row breaks one of "
+                        f"its rules ({exc}); nothing was changed",
+                    ) from None
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            finally:
+                conn.execute("PRAGMA foreign_keys = ON")
+
+    def migrations(self) -> list[str]:
+        """Names of the migrations applied to this store, in order."""
+        return [row["name"] for row in self._query("SELECT name FROM migrations ORDER BY name")]
+
+    def _quick_check(self) -> None:
+        rows = [row[0] for row in self._conn.execute("PRAGMA quick_check(5)").fetchall()]
+        if rows != ["ok"]:
+            raise _damaged(self.path, f"is damaged (SQLite's quick_check: {'; '.join(map(str, rows))})")
+
+    # --- backups ----------------------------------------------------------------------------
+
+    def _backup_into(self, conn: sqlite3.Connection, target: Path) -> Path:
+        """A consistent copy of the store through SQLite's online backup API, written atomically."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            copy = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            finally:
+                copy.close()
+            with tmp.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return target
+
+    def backup(self, target: Path | None = None) -> Path:
+        """Copy the store now: to `target`, or to the backups folder beside it."""
+        if target is not None and target.exists():
+            raise StudyError(f"{target} already exists", "choose a new file name, or remove it first")
+        target = target or backup_dir(self.path) / f"manual-{_stamp()}.db"
+        with self._errors():
+            try:
+                return self._backup_into(self._conn, target)
+            except OSError as exc:
+                raise StudyError(f"cannot write the backup {target}: {exc.strerror}") from None
+
+    def _daily_backup(self) -> None:
+        """Once a day, before the first write: quick_check, then keep a copy; rotate old ones."""
+        folder = backup_dir(self.path)
+        today = self._clock()[:10]
+        target = folder / f"daily-{today}.db"
+        if target.exists():
+            return
+        self._quick_check()
+        if not self.has_progress() and not self.settings():
+            return  # nothing worth a copy yet
+        try:
+            self._backup_into(self._conn, target)
+            dailies = sorted(folder.glob("daily-????-??-??.db"))
+            for old in dailies[:-KEEP_DAILY]:
+                old.unlink(missing_ok=True)
+        except OSError as exc:
+            self.notices.append(f"could not write today's backup copy in {folder}: {exc.strerror}")
+
+    def replace_with(self, source: Store) -> Path:
+        """Restore: make this store hold exactly `source`'s data, after a copy of the current one.
+
+        Done through SQLite's backup API into the open store, so another terminal that has it
+        open sees the restored data (and a grade it gives against the old state is refused).
+        """
+        if self.readonly or not source.readonly:
+            raise ValueError("restore goes from a read-only snapshot into a writable store")
+        kept = self.backup(backup_dir(self.path) / f"before-restore-{_stamp()}.db")
+        with self._errors():
+            # The restored pages carry this store's id, so the WAL check keeps recognising them.
+            source._conn.execute(f"PRAGMA application_id = {self._store_id}")
+            source._conn.backup(self._conn)
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return kept
+
+    def quick_check(self) -> list[str]:
+        with self._errors():
+            return [str(row[0]) for row in self._conn.execute("PRAGMA quick_check(5)").fetchall()]
+
+    # --- plumbing ---------------------------------------------------------------------------
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
         """Turn SQLite failures into messages that say what to do."""
         try:
             yield
+        except sqlite3.IntegrityError:
+            raise  # a CHECK the program itself broke: a bug, not damage
         except sqlite3.OperationalError as exc:
             text = str(exc)
             if "locked" in text or "busy" in text:
@@ -194,25 +433,39 @@ class Store:
                     f"cannot open the progress database {self.path} for writing: {text}",
                     "check the folder's permissions, or set STUDY_HOME to another folder",
                 ) from None
+            if "malformed" in text or "corrupt" in text:
+                raise _damaged(self.path, f"is damaged ({text})") from None
             raise StudyError(f"progress database error in {self.path}: {text}") from None
         except sqlite3.DatabaseError as exc:
-            raise StudyError(
-                f"the progress database {self.path} is damaged or is not a studycli database ({exc})",
-                f"move it aside (e.g. `mv '{self.path}' '{self.path}.broken'`) and restore from "
-                "`study import` of an export, or from a .bak copy next to it",
-                exit_code=74,
-            ) from None
+            raise _damaged(self.path, f"is damaged or is not a studycli database ({exc})") from None
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
+        if self.readonly:
+            raise RuntimeError("a read-only store was asked to write")
         with self._errors():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
+                # Every transaction re-writes page 1 with the store's id: see storefiles.
+                self._conn.execute(f"PRAGMA application_id = {self._store_id}")
                 yield self._conn
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """One read transaction: every query inside sees the same committed state."""
+        with self._errors():
+            if self._conn.in_transaction:
+                yield
+                return
+            self._conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self._conn.execute("COMMIT")
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with self._errors():
@@ -304,8 +557,23 @@ class Store:
         """Log one grade and, unless it is a same-session repeat, store the new card state.
 
         One transaction, committed before this returns: a crash after a grade never loses it.
+        `before` is the state the grade was given against (None for a new card); if the stored
+        state differs (another terminal graded the card meanwhile), nothing is written and
+        `GradeConflict` is raised.
         """
+        if seconds is not None:
+            seconds = min(max(seconds, 0.0), MAX_SECONDS)  # a terminal left open all weekend
         with self._tx() as conn:
+            cursor = conn.execute(
+                "SELECT card_id, ef, interval, repetitions, due, lapses, reviews, last_review"
+                " FROM card_state WHERE card_id = ?",
+                (card_id,),
+            )
+            cursor.row_factory = sqlite3.Row
+            row = cursor.fetchone()
+            current = _state(row) if row is not None else None
+            if current != before:
+                raise GradeConflict(card_id, current)
             conn.execute(
                 "INSERT INTO reviews(session_id, ts, day, card_id, deck_id, source, quality, seconds,"
                 " repeat, before_ef, before_interval, before_repetitions, before_due, before_lapses,"
@@ -444,87 +712,86 @@ class Store:
                 yield dict(row)
 
     def export(self) -> dict[str, Any]:
-        """Everything in the store as JSON-ready data; `import_data` restores it exactly."""
-        data = self._export_header()
-        for table, key, order in self._EXPORT_TABLES:
-            data[key] = list(self._rows(table, order))
+        """Everything in the store as JSON-ready data; `import_data` restores it exactly.
+
+        Read in one transaction: a check grading in another terminal cannot tear it.
+        """
+        with self._snapshot():
+            data = self._export_header()
+            for table, key, order in self._EXPORT_TABLES:
+                data[key] = list(self._rows(table, order))
         return data
 
     def write_export(self, out: TextIO) -> dict[str, int]:
         """Stream the same JSON as `export()` with one record per line, in bounded memory.
 
         A year of reviews is tens of thousands of rows: building one big indented string costs
-        hundreds of megabytes and seconds; writing row by row with the C encoder does not.
+        hundreds of megabytes and seconds; writing row by row with the C encoder does not. One
+        read transaction, as `export()`. The caller decides where partial output may go: the
+        command writes to a temporary file and shows nothing unless all of it was written.
         """
-        header = self._export_header()
-        out.write("{\n")
-        for key, value in header.items():
-            out.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, sort_keys=True)},\n")
-        counts: dict[str, int] = {}
-        for index, (table, key, order) in enumerate(self._EXPORT_TABLES):
-            out.write(f"  {json.dumps(key)}: [")
-            count = 0
-            for row in self._rows(table, order):
-                out.write(",\n    " if count else "\n    ")
-                out.write(json.dumps(row, ensure_ascii=False, separators=(", ", ": ")))
-                count += 1
-            out.write("\n  ]" if count else "]")
-            out.write(",\n" if index < len(self._EXPORT_TABLES) - 1 else "\n")
-            counts[key] = count
-        out.write("}\n")
+        with self._snapshot():
+            header = self._export_header()
+            out.write("{\n")
+            for key, value in header.items():
+                out.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, sort_keys=True)},\n")
+            counts: dict[str, int] = {}
+            for index, (table, key, order) in enumerate(self._EXPORT_TABLES):
+                out.write(f"  {json.dumps(key)}: [")
+                count = 0
+                for row in self._rows(table, order):
+                    out.write(",\n    " if count else "\n    ")
+                    out.write(json.dumps(row, ensure_ascii=False, separators=(", ", ": ")))
+                    count += 1
+                out.write("\n  ]" if count else "]")
+                out.write(",\n" if index < len(self._EXPORT_TABLES) - 1 else "\n")
+                counts[key] = count
+            out.write("}\n")
         return counts
 
+    def export_to_temp(self) -> tuple[TextIO, dict[str, int]]:
+        """The streamed export in an unnamed temporary file, rewound; the caller closes it."""
+        handle = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (returned open)
+        try:
+            counts = self.write_export(handle)
+            handle.flush()
+            handle.seek(0)
+        except BaseException:
+            handle.close()
+            raise
+        return handle, counts
+
     def import_data(self, data: Mapping[str, Any]) -> dict[str, int]:
-        if not isinstance(data, Mapping) or data.get("format") != EXPORT_FORMAT:
-            raise StudyError("not a studycli export (its 'format' is not 'studycli-export')")
-        if not isinstance(data.get("version"), int) or data["version"] > EXPORT_VERSION:
-            raise StudyError(
-                f"export version {data.get('version')!r} is not supported by this studycli",
-                "upgrade studycli, or export again from the version that made it",
-            )
+        """Restore an export into an empty store: validated whole first, then one transaction.
+
+        Raises `exportcheck.InvalidExport` (exit 2, problems named by JSON path) and writes
+        nothing when anything is wrong.
+        """
+        settings, rows = validate(data)
         if self.has_progress():
             raise StudyError(
                 f"the progress database {self.path} already holds progress; import only restores "
                 "into an empty store",
                 "point STUDY_HOME at an empty folder, or move the database aside first",
             )
-        counts: dict[str, int] = {}
+        counts: dict[str, int] = {"settings": len(settings)}
         with self._tx() as conn:
-            settings = data.get("settings") or {}
-            if not isinstance(settings, Mapping):
-                raise StudyError("export's 'settings' must be an object")
             conn.execute("DELETE FROM settings")
-            conn.executemany(
-                "INSERT INTO settings(key, value) VALUES (?, ?)",
-                [(str(k), str(v)) for k, v in settings.items()],
-            )
-            counts["settings"] = len(settings)
+            conn.executemany("INSERT INTO settings(key, value) VALUES (?, ?)", list(settings.items()))
             # sessions before the rows that reference them
-            for table, key in (
-                ("sessions", "sessions"),
-                ("card_state", "cards"),
-                ("reviews", "reviews"),
-                ("gap_ratings", "gap_ratings"),
-            ):
-                rows = data.get(key) or []
-                if not isinstance(rows, list):
-                    raise StudyError(f"export's {key!r} must be a list")
+            for key in ("sessions", "cards", "reviews", "gap_ratings"):
+                table = TABLE_OF[key]
                 columns = self._columns(table)
-                for index, row in enumerate(rows):
-                    if not isinstance(row, Mapping) or set(row) - set(columns):
-                        raise StudyError(
-                            f"export's {key!r} entry {index + 1} has unexpected fields",
-                            f"expected only: {', '.join(columns)}",
-                        )
-                    names = [c for c in columns if c in row]
-                    try:
-                        conn.execute(
-                            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                            [row[c] for c in names],
-                        )
-                    except sqlite3.IntegrityError as exc:
-                        raise StudyError(f"export's {key!r} entry {index + 1} is invalid: {exc}") from None
-                counts[key] = len(rows)
+                names = ", ".join(columns)
+                marks = ", ".join("?" * len(columns))
+                try:
+                    conn.executemany(
+                        f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                        [[row[c] for c in columns] for row in rows[key]],
+                    )
+                except sqlite3.IntegrityError as exc:  # validation should have caught it: say so
+                    raise StudyError(f"export's {key!r} is invalid: {exc}; nothing was imported") from None
+                counts[key] = len(rows[key])
         return counts
 
     def _columns(self, table: str) -> list[str]:

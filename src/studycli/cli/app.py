@@ -59,12 +59,28 @@ class Shell:
     out: Console = field(default_factory=make_console)
     err: Console = field(default_factory=lambda: make_console(stderr=True))
     _store: Store | None = None
+    _reader: Store | None = None
 
     @property
     def store(self) -> Store:
+        """The progress store, open for writing (created on first use)."""
         if self._store is None:
             self._store = Store(config.db_path())
+            self._notify(self._store)
         return self._store
+
+    @property
+    def reader(self) -> Store:
+        """A read-only snapshot of the store, for commands that only read: it never writes to
+        the data folder (works on a read-only one, never creates the store)."""
+        if self._reader is None:
+            self._reader = Store(config.db_path(), readonly=True)
+            self._notify(self._reader)
+        return self._reader
+
+    def _notify(self, store: Store) -> None:
+        for notice in store.notices:
+            self.err.print(Text.assemble(Text("warning: ", style="warn"), Text(notice)), soft_wrap=True)
 
     def collection(self, settings: dict[str, str]) -> Collection:
         return load_collection(config.content_dirs(settings), config.cache_path())
@@ -82,8 +98,9 @@ class Shell:
             )
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
+        for store in (self._store, self._reader):
+            if store is not None:
+                store.close()
 
 
 def guarded(func: F) -> F:

@@ -74,7 +74,7 @@ def check(
     if as_json and not preview:
         raise StudyError("--json goes with --preview", "use `study check --preview --json`")
     today = config.today()
-    store = shell.store
+    store = shell.reader if preview else shell.store
     settings = store.settings()
     collection = shell.collection(settings)
     shell.warn_content(collection)

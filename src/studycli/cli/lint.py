@@ -29,7 +29,7 @@ def lint(
     """
     from ..lint import count_files, lint_all, lint_paths
 
-    store = shell.store
+    store = shell.reader
     settings = store.settings()
     dirs = config.content_dirs(settings)
     collection = load_collection(dirs, config.cache_path())

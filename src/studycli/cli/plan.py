@@ -50,7 +50,8 @@ def plan(
     before it.
     """
     today = config.today()
-    store = shell.store
+    writes = use is not None or start is not None or interview is not None
+    store = shell.store if writes else shell.reader
     settings = store.settings()
     collection = shell.collection(settings)
     if list_plans:

@@ -56,7 +56,7 @@ def report_command(
     since_day = config.parse_date(since, "--since") if since else None
     if since_day is not None and since_day > today:
         raise StudyError(f"--since {since_day.isoformat()} is after today ({today.isoformat()})")
-    store = shell.store
+    store = shell.reader
     settings = store.settings()
     collection = shell.collection(settings)
     shell.warn_content(collection)

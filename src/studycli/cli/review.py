@@ -57,7 +57,7 @@ def review(
     if as_json and not preview:
         raise StudyError("--json goes with --preview", "use `study review --preview --json`")
     today = config.today()
-    store = shell.store
+    store = shell.reader if preview else shell.store
     settings = store.settings()
     collection = shell.collection(settings)
     shell.warn_content(collection)

@@ -22,7 +22,7 @@ def config_show(shell: Shell, ctx: typer.Context) -> None:
     """Show settings and where studycli reads and writes."""
     if ctx.invoked_subcommand is not None:
         return
-    store = shell.store
+    store = shell.reader
     settings = store.settings()
     dirs = config.content_dirs(settings)
     table = Table.grid(padding=(0, 2))
@@ -59,7 +59,7 @@ def _effective(shell: Shell, settings: dict[str, str]) -> dict[str, str]:
 
     collection = shell.collection(settings)
     try:
-        day = load_day(shell.store, collection, settings, config.today())
+        day = load_day(shell.reader, collection, settings, config.today())
     except StudyError:
         return {}
     lim = day.limits

@@ -13,6 +13,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import GradeConflict
 from ..model import CardKind, Deck, Item
 from ..session import CheckRun, CheckSummary
 from ..stats import DueOutlook
@@ -32,6 +33,12 @@ MCQ_WRONG = 1
 QUIT = "q"
 
 Recorder = Callable[[Item, int, float], None]
+
+
+@dataclass(frozen=True)
+class Answer:
+    quality: int
+    acknowledge: Callable[[], None]  # draws the grade; called only after it is committed
 
 
 @dataclass
@@ -80,8 +87,13 @@ def ask(
     item: Item,
     deck: Deck | None,
     total: int,
-) -> int | None:
-    """Ask one item; returns its quality, or None if the user chose to stop."""
+) -> Answer | None:
+    """Ask one item; returns its grade, or None if the user chose to stop.
+
+    Nothing that acknowledges the grade (the key's echo, the multiple-choice verdict) is drawn
+    here: the caller draws it with `Answer.acknowledge` once the grade is committed, so what the
+    screen says was graded is always on disk, even if the process dies the next instant.
+    """
     card = item.card
     console.print()
     console.print(_header(run, item, deck, total))
@@ -104,42 +116,51 @@ def ask(
             options.add_row(Text(f"  {letter})", style="key"), untrusted_markdown(option.text))
         console.print(options)
         choice = prompter.choose(
-            Text(f"Choose {letters[0]}-{letters[-1]} (q stop) > ", style="heading"), [*letters, QUIT]
+            Text(f"Choose {letters[0]}-{letters[-1]} (q stop) > ", style="heading"),
+            [*letters, QUIT],
+            echo=False,
         )
         if choice == QUIT:
+            console.print(choice)
             return None
         picked = letters.index(choice)
         right = card.correct_index
-        if picked == right:
-            console.print(Text("✓ correct", style="good bold"))
-        else:
-            console.print(
-                Text.assemble(
-                    Text("✗ not quite", style="bad bold"),
-                    Text(" — the answer is ", style="muted"),
-                    Text(f"{letters[right]}) ", style="key"),
-                    untrusted(card.options[right].text),
+
+        def verdict() -> None:
+            console.print(choice)
+            if picked == right:
+                console.print(Text("✓ correct", style="good bold"))
+            else:
+                console.print(
+                    Text.assemble(
+                        Text("✗ not quite", style="bad bold"),
+                        Text(" — the answer is ", style="muted"),
+                        Text(f"{letters[right]}) ", style="key"),
+                        untrusted(card.options[right].text),
+                    )
                 )
-            )
-        if card.explanation:
-            console.print(
-                Panel(
-                    untrusted_markdown(card.explanation),
-                    title="Why",
-                    title_align="left",
-                    border_style="muted",
+            if card.explanation:
+                console.print(
+                    Panel(
+                        untrusted_markdown(card.explanation),
+                        title="Why",
+                        title_align="left",
+                        border_style="muted",
+                    )
                 )
-            )
-        quality = MCQ_CORRECT if picked == right else MCQ_WRONG
-        prompter.pause(Text("Any key to continue ", style="muted"))
-        return quality
+            prompter.pause(Text("Any key to continue ", style="muted"))
+
+        return Answer(MCQ_CORRECT if picked == right else MCQ_WRONG, verdict)
 
     prompter.line(Text("Your answer (optional, Enter to reveal) > ", style="muted"))
     console.print(
         Panel(untrusted_markdown(card.answer), title="Answer", title_align="left", border_style="accent")
     )
-    choice = prompter.choose(_grade_legend(), [key for key, _ in GRADE_LEGEND] + [QUIT])
-    return None if choice == QUIT else int(choice)
+    choice = prompter.choose(_grade_legend(), [key for key, _ in GRADE_LEGEND] + [QUIT], echo=False)
+    if choice == QUIT:
+        console.print(choice)
+        return None
+    return Answer(int(choice), lambda: console.print(choice))
 
 
 def run_check(
@@ -156,10 +177,17 @@ def run_check(
             item = run.current
             assert item is not None
             started = time.monotonic()
-            quality = ask(console, prompter, run, item, decks.get(item.card.deck_id), total)
-            if quality is None:
+            answer = ask(console, prompter, run, item, decks.get(item.card.deck_id), total)
+            if answer is None:
                 return Outcome("quit")
-            record(item, quality, round(time.monotonic() - started, 1))
+            quality = answer.quality
+            try:
+                record(item, quality, round(time.monotonic() - started, 1))  # commits, then:
+            except GradeConflict as exc:  # another terminal graded this card first
+                console.print(Text(f"⇄ {exc.message}; moving on", style="warn"))
+                run.queue.popleft()  # nothing was recorded: the item leaves the queue ungraded
+                continue
+            answer.acknowledge()
             run.grade(quality)
             if quality < 4 and not item.repeat:
                 console.print(Text("↻ this one comes back at the end of the check", style="muted"))

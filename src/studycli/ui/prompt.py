@@ -18,8 +18,11 @@ from rich.text import Text
 
 
 class Prompter(Protocol):
-    def choose(self, prompt: Text, valid: Collection[str]) -> str:
-        """One of `valid` (lower-case); raises EOFError or KeyboardInterrupt to stop."""
+    def choose(self, prompt: Text, valid: Collection[str], echo: bool = True) -> str:
+        """One of `valid` (lower-case); raises EOFError or KeyboardInterrupt to stop.
+
+        With `echo=False` the choice is not printed: the caller prints it once it has acted on
+        it (a grade is echoed only after it is committed)."""
         ...
 
     def line(self, prompt: Text) -> str: ...
@@ -71,13 +74,14 @@ class KeyPrompter:
         self.console = console
         self.stream = stream if stream is not None else sys.stdin
 
-    def choose(self, prompt: Text, valid: Collection[str]) -> str:
+    def choose(self, prompt: Text, valid: Collection[str], echo: bool = True) -> str:
         with _keys_mode(self.stream) as read_key:
             self.console.print(prompt, end="")
             while True:
                 key = read_key().lower()
                 if key in valid:
-                    self.console.print(key)
+                    if echo:
+                        self.console.print(key)
                     return key
                 if key in ("\r", "\n", " "):
                     continue
@@ -130,12 +134,13 @@ class LinePrompter:
             raise EOFError
         return line.rstrip("\r\n")
 
-    def choose(self, prompt: Text, valid: Collection[str]) -> str:
+    def choose(self, prompt: Text, valid: Collection[str], echo: bool = True) -> str:
         self.console.print(prompt, end="")
         while True:
             answer = self._read().strip().lower()
             if answer in valid:
-                self.console.print(answer)
+                if echo:
+                    self.console.print(answer)
                 return answer
             self.errors.print(
                 Text(f"invalid answer {answer!r}: expected one of {', '.join(sorted(valid))}", style="bad")

@@ -1,0 +1,72 @@
+"""`study backup` and `study restore`: copies of the progress store, and getting one back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from .. import config, storefiles
+from ..errors import StudyError
+from ..store import Store, backup_dir
+from .app import Shell, app, guarded
+
+
+@app.command()
+@guarded
+def backup(
+    shell: Shell,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Write the copy here (default: the backups folder beside the store).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Copy the progress store now, consistently, even while a check is running.
+
+    studycli also keeps a copy of each of the last few days by itself, in the `backups` folder
+    beside the store; `study restore FILE` brings any copy back.
+    """
+    target = shell.store.backup(file)
+    shell.err.print(Text(f"Backed up the progress store to {target}", style="good"), soft_wrap=True)
+
+
+@app.command()
+@guarded
+def restore(
+    shell: Shell,
+    file: Annotated[
+        Path, typer.Argument(help="A backup copy (`study backup`, or one in the backups folder).")
+    ],
+) -> None:
+    """Replace all progress with a backup copy; the current store is kept as a copy first.
+
+    Refuses a file that is not a readable studycli store. To restore a JSON export instead, use
+    `study import` on an empty store.
+    """
+    if not file.is_file():
+        raise StudyError(f"no such file: {file}", f"backups live in {backup_dir(config.db_path())}")
+    with Store(file, readonly=True) as source:
+        problems = source.quick_check()
+        if problems != ["ok"]:
+            raise StudyError(f"{file} is damaged ({'; '.join(problems)}); nothing was restored")
+        path = config.db_path()
+        try:
+            store = shell.store
+        except StudyError as exc:
+            if exc.exit_code != 74 or not path.exists():
+                raise
+            # The current store is damaged: keep it (and its WAL) under a new name, start afresh.
+            kept = storefiles.move_aside(path)
+            for moved in storefiles.move_companions_aside(path):
+                shell.err.print(Text(f"moved {moved}", style="muted"), soft_wrap=True)
+            shell.err.print(Text(f"The damaged store was kept as {kept}", style="warn"), soft_wrap=True)
+            store = shell.store
+            store.replace_with(source)
+        else:
+            kept = store.replace_with(source)
+            shell.err.print(Text(f"The store as it was is kept in {kept}", style="muted"), soft_wrap=True)
+    shell.out.print(Text(f"Restored the progress store from {file}.", style="good"), soft_wrap=True)

@@ -1,0 +1,250 @@
+"""The progress database's schema, as named forward-only migrations.
+
+`MIGRATIONS[i]` takes a database from schema version i to i + 1 (`PRAGMA user_version`), and its
+name is recorded in the `migrations` table. A new store is made by running every migration in
+order, so the path an old store takes and the schema a new one gets are the same code.
+Never edit a released migration: add the next one.
+
+The current schema is the one `0002_strict_schema` creates (`_V2_TABLES` below, frozen with
+that migration): STRICT tables, a CHECK for every invariant the program relies on, foreign keys
+on (the store turns them on per connection), and only the indexes a query uses -- which today is
+none beyond the primary keys. The queries and their plans (tests/test_store_safety.py checks them):
+
+* `record_review`'s conflict check, ``SELECT ... FROM card_state WHERE card_id = ?``: SEARCH
+  card_state USING INDEX sqlite_autoindex_card_state_1 (the primary key).
+* `reviews(since=...)`, ``SELECT * FROM reviews WHERE day >= ? ORDER BY id``: SCAN reviews. The
+  planner walks the rowid order to skip the sort; schema 1's `reviews_day` index was not used
+  even for this query, and a year of reviews scans in milliseconds.
+* everything else reads whole tables (states, sessions, gap ratings, export): full scans.
+
+Dropped with schema 1: `card_state_due`, `reviews_day`, `reviews_card` and
+`gap_ratings_subtopic`, which no query used (every write paid for them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The bounds that CHECK constraints and import validation share (validation says them in words).
+MIN_EF = 1.3  # SM-2's floor
+MAX_EF = 100.0  # ~1000 perfect answers in a row; anything above is corrupt data
+MAX_INTERVAL = 365_000  # days; SM-2 cannot get here in a lifetime
+MAX_COUNT = 1_000_000  # repetitions, lapses, reviews, planned
+MAX_SECONDS = 31_536_000.0  # a year on one card: a left-open terminal, clamped, never refused
+DATE_MIN = "1970-01-01"
+DATE_MAX = "2999-12-31"  # room for SM-2's longest intervals, far from date arithmetic overflow
+MAX_ID = 300  # card, deck and plan ids
+MAX_TEXT = 10_000  # setting values, subtopics
+SESSION_KINDS = ("check", "gaps", "review", "mock")
+SESSION_STATUSES = ("open", "completed", "interrupted")
+REVIEW_SOURCES = ("new", "review")
+GAP_RATINGS = ("know", "unsure", "dunno")
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    sql: str
+
+
+_V1 = """
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE card_state (
+    card_id     TEXT PRIMARY KEY,
+    deck_id     TEXT NOT NULL,
+    ef          REAL NOT NULL,
+    interval    INTEGER NOT NULL,
+    repetitions INTEGER NOT NULL,
+    due         TEXT,
+    lapses      INTEGER NOT NULL DEFAULT 0,
+    reviews     INTEGER NOT NULL DEFAULT 0,
+    last_review TEXT
+);
+CREATE INDEX card_state_due ON card_state(due);
+CREATE TABLE sessions (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('check', 'gaps')),
+    day        TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at   TEXT,
+    plan_id    TEXT,
+    planned    INTEGER NOT NULL DEFAULT 0,
+    status     TEXT NOT NULL DEFAULT 'open'
+               CHECK (status IN ('open', 'completed', 'interrupted'))
+);
+CREATE TABLE reviews (
+    id                 INTEGER PRIMARY KEY,
+    session_id         INTEGER REFERENCES sessions(id),
+    ts                 TEXT NOT NULL,
+    day                TEXT NOT NULL,
+    card_id            TEXT NOT NULL,
+    deck_id            TEXT NOT NULL,
+    source             TEXT NOT NULL CHECK (source IN ('new', 'review')),
+    quality            INTEGER NOT NULL CHECK (quality BETWEEN 0 AND 5),
+    seconds            REAL,
+    repeat             INTEGER NOT NULL DEFAULT 0,
+    before_ef          REAL,
+    before_interval    INTEGER,
+    before_repetitions INTEGER,
+    before_due         TEXT,
+    before_lapses      INTEGER,
+    after_ef           REAL NOT NULL,
+    after_interval     INTEGER NOT NULL,
+    after_repetitions  INTEGER NOT NULL,
+    after_due          TEXT,
+    after_lapses       INTEGER NOT NULL
+);
+CREATE INDEX reviews_day ON reviews(day);
+CREATE INDEX reviews_card ON reviews(card_id);
+CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
+    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+CREATE TABLE gap_ratings (
+    id         INTEGER PRIMARY KEY,
+    session_id INTEGER REFERENCES sessions(id),
+    ts         TEXT NOT NULL,
+    day        TEXT NOT NULL,
+    deck_id    TEXT NOT NULL,
+    subtopic   TEXT NOT NULL,
+    rating     TEXT NOT NULL CHECK (rating IN ('know', 'unsure', 'dunno'))
+);
+CREATE INDEX gap_ratings_subtopic ON gap_ratings(deck_id, subtopic);
+"""
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def _day(column: str, nullable: bool = False) -> str:
+    """A real calendar day written YYYY-MM-DD ('+0 days' normalises 2026-02-30, so it differs)."""
+    check = f"(date({column}, '+0 days') IS {column} AND {column} BETWEEN '{DATE_MIN}' AND '{DATE_MAX}')"
+    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
+
+
+def _ts(column: str, nullable: bool = False) -> str:
+    check = f"(datetime({column}) IS NOT NULL AND length({column}) <= 40)"
+    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
+
+
+def _id(column: str, nullable: bool = False) -> str:
+    check = f"(length({column}) BETWEEN 1 AND {MAX_ID})"
+    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
+
+
+def _count(column: str, nullable: bool = False) -> str:
+    check = f"({column} BETWEEN 0 AND {MAX_COUNT})"
+    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
+
+
+def _ef(column: str, nullable: bool = False) -> str:
+    check = f"({column} BETWEEN {MIN_EF} AND {MAX_EF})"
+    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
+
+
+def _interval(column: str, nullable: bool = False) -> str:
+    check = f"({column} BETWEEN 0 AND {MAX_INTERVAL})"
+    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
+
+
+_V2_TABLES = f"""
+CREATE TABLE migrations (
+    name       TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),
+    applied_at TEXT {_ts("applied_at")}
+) STRICT;
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 100),
+    value TEXT NOT NULL CHECK (length(value) <= {MAX_TEXT})
+) STRICT;
+CREATE TABLE card_state (
+    card_id     TEXT PRIMARY KEY CHECK (length(card_id) BETWEEN 1 AND {MAX_ID}),
+    deck_id     TEXT {_id("deck_id")},
+    ef          REAL {_ef("ef")},
+    interval    INTEGER {_interval("interval")},
+    repetitions INTEGER {_count("repetitions")},
+    due         TEXT {_day("due", nullable=True)},
+    lapses      INTEGER DEFAULT 0 {_count("lapses")},
+    reviews     INTEGER DEFAULT 0 {_count("reviews")},
+    last_review TEXT {_day("last_review", nullable=True)}
+) STRICT;
+CREATE TABLE sessions (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN {_in(SESSION_KINDS)}),
+    day        TEXT {_day("day")},
+    started_at TEXT {_ts("started_at")},
+    ended_at   TEXT {_ts("ended_at", nullable=True)},
+    plan_id    TEXT {_id("plan_id", nullable=True)},
+    planned    INTEGER DEFAULT 0 {_count("planned")},
+    status     TEXT NOT NULL DEFAULT 'open' CHECK (status IN {_in(SESSION_STATUSES)})
+) STRICT;
+CREATE TABLE reviews (
+    id                 INTEGER PRIMARY KEY,
+    session_id         INTEGER REFERENCES sessions(id),
+    ts                 TEXT {_ts("ts")},
+    day                TEXT {_day("day")},
+    card_id            TEXT {_id("card_id")},
+    deck_id            TEXT {_id("deck_id")},
+    source             TEXT NOT NULL CHECK (source IN {_in(REVIEW_SOURCES)}),
+    quality            INTEGER NOT NULL CHECK (quality BETWEEN 0 AND 5),
+    seconds            REAL CHECK (seconds IS NULL OR seconds BETWEEN 0 AND {MAX_SECONDS}),
+    repeat             INTEGER NOT NULL DEFAULT 0 CHECK (repeat IN (0, 1)),
+    before_ef          REAL {_ef("before_ef", nullable=True)},
+    before_interval    INTEGER {_interval("before_interval", nullable=True)},
+    before_repetitions INTEGER {_count("before_repetitions", nullable=True)},
+    before_due         TEXT {_day("before_due", nullable=True)},
+    before_lapses      INTEGER {_count("before_lapses", nullable=True)},
+    after_ef           REAL {_ef("after_ef")},
+    after_interval     INTEGER {_interval("after_interval")},
+    after_repetitions  INTEGER {_count("after_repetitions")},
+    after_due          TEXT {_day("after_due", nullable=True)},
+    after_lapses       INTEGER {_count("after_lapses")},
+    -- the state before a grade is all there (a card with progress) or all absent (a new card)
+    CHECK ((before_ef IS NULL) = (before_interval IS NULL)
+       AND (before_ef IS NULL) = (before_repetitions IS NULL)
+       AND (before_ef IS NULL) = (before_lapses IS NULL)),
+    -- a review is of a card with progress; only a new card comes without a state before
+    CHECK (source = 'new' OR before_ef IS NOT NULL)
+) STRICT;
+CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
+    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+CREATE TABLE gap_ratings (
+    id         INTEGER PRIMARY KEY,
+    session_id INTEGER REFERENCES sessions(id),
+    ts         TEXT {_ts("ts")},
+    day        TEXT {_day("day")},
+    deck_id    TEXT {_id("deck_id")},
+    subtopic   TEXT NOT NULL CHECK (length(subtopic) BETWEEN 1 AND {MAX_TEXT}),
+    rating     TEXT NOT NULL CHECK (rating IN {_in(GAP_RATINGS)})
+) STRICT;
+"""
+
+_COPY = ("settings", "card_state", "sessions", "reviews", "gap_ratings")
+
+# Schema 1 -> 2: move the old tables aside, create the strict ones, copy every row, drop the old.
+# A row that breaks a new CHECK aborts the whole migration (the store stays at schema 1, and the
+# error names the constraint): nothing is silently dropped or changed.
+_V2 = (
+    "DROP TRIGGER reviews_no_update;\nDROP TRIGGER reviews_no_delete;\n"
+    + "\n".join(f"ALTER TABLE {t} RENAME TO v1_{t};" for t in _COPY)
+    + "\nDROP INDEX card_state_due;\nDROP INDEX reviews_day;\nDROP INDEX reviews_card;"
+    + "\nDROP INDEX gap_ratings_subtopic;\n"
+    + _V2_TABLES
+    + "\n".join(f"INSERT INTO {t} SELECT * FROM v1_{t};" for t in ("settings", "card_state", "sessions"))
+    + "\nINSERT INTO reviews SELECT * FROM v1_reviews;\nINSERT INTO gap_ratings SELECT * FROM v1_gap_ratings;\n"
+    + "\n".join(
+        f"DROP TABLE v1_{t};" for t in ("reviews", "gap_ratings", "card_state", "sessions", "settings")
+    )
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_initial", _V1),
+    Migration("0002_strict_schema", _V2),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+TABLES = ("settings", "card_state", "sessions", "reviews", "gap_ratings")
