@@ -226,6 +226,10 @@ class CheckRun:
     def pending_repeats(self) -> int:
         return sum(1 for item in self.queue if item.repeat)
 
+    def skip(self) -> Item:
+        """Drop the current item ungraded (another terminal graded that card meanwhile)."""
+        return self.queue.popleft()
+
     def grade(self, quality: int) -> Item:
         """Grade the current item; returns it. Items below 4 go to the back as repeats."""
         item = self.queue.popleft()

@@ -185,7 +185,7 @@ def run_check(
                 record(item, quality, round(time.monotonic() - started, 1))  # commits, then:
             except GradeConflict as exc:  # another terminal graded this card first
                 console.print(Text(f"⇄ {exc.message}; moving on", style="warn"))
-                run.queue.popleft()  # nothing was recorded: the item leaves the queue ungraded
+                run.skip()  # nothing was recorded: the item leaves the queue ungraded
                 continue
             answer.acknowledge()
             run.grade(quality)

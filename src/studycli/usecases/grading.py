@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .. import daily
+from ..errors import GradeConflict
 from ..model import CardState, Item
 from ..session import state_after
 from ..store import Store
@@ -34,6 +35,25 @@ class Recorder:
         card = item.card
         before = self.states.get(card.id)
         after = state_after(item, before, quality, self.today, self.interview, self.load)
+        try:
+            self._record(item, quality, seconds, before, after)
+        except GradeConflict:
+            # Another terminal graded this card first: adopt its state, so the rest of this
+            # session (and its summary) works from what is really stored.
+            fresh = self.store.states().get(card.id)
+            if fresh is not None:
+                self.states[card.id] = fresh
+            raise
+        if before is not None and before.due is not None:
+            self.load[before.due] -= 1
+        if after.due is not None:
+            self.load[after.due] += 1
+        self.states[card.id] = after
+
+    def _record(
+        self, item: Item, quality: int, seconds: float, before: CardState | None, after: CardState
+    ) -> None:
+        card = item.card
         self.store.record_review(
             session_id=self.session_id,
             day=self.today,
@@ -46,8 +66,3 @@ class Recorder:
             before=before,
             after=after,
         )
-        if before is not None and before.due is not None:
-            self.load[before.due] -= 1
-        if after.due is not None:
-            self.load[after.due] += 1
-        self.states[card.id] = after
