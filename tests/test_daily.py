@@ -198,3 +198,10 @@ def test_projected_forecast_carries_a_backlog_past_the_review_limit() -> None:
     backlog = [state(f"c{i}", -3, interval=10) for i in range(250)]
     days = daily.projected_forecast(backlog, T, 3, review_limit=100, recall=1.0)
     assert [n for _, n in days] == [250, 150, 50]  # the overdue do not vanish after today
+
+
+def test_untimed_answers_do_not_count_towards_seconds_per_item() -> None:
+    scripted = [(None, False)] * 50
+    assert daily.seconds_per_item(scripted) == (daily.DEFAULT_SECONDS_PER_ITEM, False)
+    mixed = scripted + [(30.0, False)] * 20
+    assert daily.seconds_per_item(mixed) == (30.0, True)

@@ -207,3 +207,12 @@ def test_plan_topic_order_combines_plan_position_and_gap_ratings() -> None:
         ["w1/b", "w1/a"],
         (),
     )
+
+
+def test_progress_bar_is_one_character_per_item_until_it_must_scale() -> None:
+    from studycli.ui.check_view import progress_bar
+
+    assert progress_bar(3, 10, 20) == (3, 7)
+    assert progress_bar(0, 40, 10) == (0, 10)
+    assert progress_bar(20, 40, 10) == (5, 5)
+    assert progress_bar(40, 40, 10) == (10, 0)

@@ -168,10 +168,10 @@ class Workload:
 def seconds_per_item(timed: Sequence[tuple[float | None, bool]]) -> tuple[float, bool]:
     """Mean seconds per first attempt from logged answers `(seconds, repeat)`, repeats' time included.
 
-    Answers over 10 minutes are capped at 10 (the person walked away). Needs `MIN_TIMED_ANSWERS`
-    first attempts, else the stated default.
+    Only timed answers count (scripted sessions log none); answers over 10 minutes are capped at 10
+    (the person walked away). Needs `MIN_TIMED_ANSWERS` timed first attempts, else the default.
     """
-    firsts = sum(1 for _, repeat in timed if not repeat)
+    firsts = sum(1 for s, repeat in timed if not repeat and s is not None)
     total = sum(min(s, 600.0) for s, _ in timed if s is not None and s >= 0)
     if firsts < MIN_TIMED_ANSWERS or total <= 0:
         return DEFAULT_SECONDS_PER_ITEM, False

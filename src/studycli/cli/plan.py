@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 import typer
@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import config, plans
-from ..daily import describe_cap
+from ..daily import NEW_CUTOFF_DAYS, describe_cap
 from ..errors import StudyError
 from ..model import Collection
 from ..plans import resolve_plan
@@ -118,6 +118,21 @@ def plan(
         interview_text(day),
         pace,
     )
+    last_day = day.plan_last_day
+    deadline = day.limits.interview
+    if (
+        last_day is not None
+        and deadline is not None
+        and last_day >= deadline - timedelta(days=NEW_CUTOFF_DAYS)
+    ):
+        shell.out.print(
+            Text(
+                f"This plan runs until {last_day.isoformat()}, past a week before your interview: its last "
+                "topics will not be reached in time. Choose a shorter plan (`study plan --list`) or start "
+                "this one earlier (`study plan --start YYYY-MM-DD`).",
+                style="warn",
+            )
+        )
 
 
 def check_interview(interview: date, today: date, start: date | None) -> None:

@@ -65,8 +65,9 @@ def run_session(shell: Shell, day: Day, items: list[Item], kind: str, title: str
     plan_id = day.active.plan.id if day.active.plan else None
     session_id = store.start_session(kind, day.today, planned=len(items), plan_id=plan_id)
     states = dict(day.states)
-    record = Recorder(store, session_id, day.today, states, day.limits.interview)
-    prompter = KeyPrompter(shell.out) if stdin_is_terminal() else LinePrompter(shell.out, shell.err)
+    interactive = stdin_is_terminal()
+    record = Recorder(store, session_id, day.today, states, day.limits.interview, timed=interactive)
+    prompter = KeyPrompter(shell.out) if interactive else LinePrompter(shell.out, shell.err)
     run = CheckRun(items)
     status = "interrupted"  # what the session row says if anything below blows up
     try:

@@ -46,9 +46,19 @@ class Outcome:
     status: str  # completed | interrupted | eof | quit
 
 
-def _header(run: CheckRun, item: Item, deck: Deck | None, total: int) -> Rule:
+def progress_bar(done: int, total: int, width: int) -> tuple[int, int]:
+    """(done, to-do) characters of a progress bar at most `width` wide: one per item while they
+    fit, scaled beyond that, so a long session leaves room for the topic on a narrow terminal."""
+    if total <= width:
+        return done, total - done
+    filled = round(done * width / total) if total else 0
+    return filled, width - filled
+
+
+def _header(run: CheckRun, item: Item, deck: Deck | None, total: int, width: int = 80) -> Rule:
     """A rule naming position, kind and topic, with a small bar of how far the check has got."""
     done = run.first_attempts_done
+    filled, todo = progress_bar(done, total, max(5, min(20, width // 6)))
     if item.repeat:
         counter = Text(f"again ({run.pending_repeats} left)", style="warn")
     else:
@@ -57,8 +67,8 @@ def _header(run: CheckRun, item: Item, deck: Deck | None, total: int) -> Rule:
         counter,
         " ",
         # thick for done, dotted for to-do: readable without colour (NO_COLOR) too
-        Text("━" * done, style="accent"),
-        Text("┄" * (total - done), style="muted"),
+        Text("━" * filled, style="accent"),
+        Text("┄" * todo, style="muted"),
         Text(" · ", style="muted"),
         Text("repeat" if item.repeat else item.source, style="muted"),
         Text(" · ", style="muted"),
@@ -96,7 +106,7 @@ def ask(
     """
     card = item.card
     console.print()
-    console.print(_header(run, item, deck, total))
+    console.print(_header(run, item, deck, total, console.width))
     # Question and options are Markdown in the deck (inline code is common), so render them as
     # Markdown: never as rich markup, and control sequences were stripped at load.
     question = Table.grid(padding=(0, 1))

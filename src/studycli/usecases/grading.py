@@ -26,6 +26,7 @@ class Recorder:
     today: date
     states: dict[str, CardState]
     interview: date | None = None
+    timed: bool = True  # False when answers come from a script: its timings say nothing of a person
     load: Counter[date] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -61,7 +62,7 @@ class Recorder:
             deck_id=card.deck_id,
             source=item.source,
             quality=quality,
-            seconds=seconds,
+            seconds=seconds if self.timed else None,
             repeat=item.repeat,
             before=before,
             after=after,
