@@ -334,15 +334,16 @@ def projected_forecast(
 
     p_fail = 1 - (recall if recall is not None else 0.9)
     expected = [0.0] * days
-    pending = sorted((s for s in states if s.due is not None), key=lambda s: (s.due, s.card_id))  # type: ignore[arg-type, return-value]
+    dated = [(s.due, s) for s in states if s.due is not None]
+    dated.sort(key=lambda pair: (pair[0], pair[1].card_id))
     carry = 0.0
     index = 0
     out: list[tuple[date, int]] = []
     for offset in range(days):
         day = today + timedelta(days=offset)
         due_states: list[CardState] = []
-        while index < len(pending) and pending[index].due <= day:  # type: ignore[operator]
-            due_states.append(pending[index])
+        while index < len(dated) and dated[index][0] <= day:
+            due_states.append(dated[index][1])
             index += 1
         load = carry + expected[offset] + len(due_states)
         done = min(load, float(review_limit))

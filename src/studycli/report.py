@@ -108,7 +108,7 @@ class Retention:
 
 @dataclass(frozen=True)
 class Interview:
-    date: date
+    day: date
     days_left: int
     new_deadline: date  # new material should be met by then (a review-only final week)
     plan_ends_after: bool  # the plan's last day falls after the interview
@@ -240,7 +240,7 @@ def build(inp: ReportInputs) -> Report:
     overdue = sum(1 for s in states.values() if s.due is not None and s.due < today)
     limits = inp.limits
     interview = _interview(inp, limits) if limits is not None and limits.interview is not None else None
-    retention = _retention(inp, decks, interview.date if interview else None) if inp.attempts else None
+    retention = _retention(inp, decks, interview.day if interview else None) if inp.attempts else None
     work = None
     review_limit = daily.DEFAULT_REVIEW_LIMIT
     if limits is not None:
@@ -295,7 +295,7 @@ def _interview(inp: ReportInputs, limits: daily.Limits) -> Interview:
         elif left:
             unseen = left
     return Interview(
-        date=interview,
+        day=interview,
         days_left=(interview - inp.today).days,
         new_deadline=deadline,
         plan_ends_after=plan_last is not None and plan_last >= interview,
@@ -429,7 +429,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "interview": None
         if report.interview is None
         else {
-            "date": report.interview.date.isoformat(),
+            "date": report.interview.day.isoformat(),
             "days_left": report.interview.days_left,
             "new_deadline": report.interview.new_deadline.isoformat(),
             "unseen_at_deadline": report.interview.unseen_at_deadline,
@@ -549,10 +549,10 @@ def interview_sentences(report: Report) -> list[str]:
     if iv is None:
         return []
     if iv.days_left < 0:
-        return [f"Interview was on {iv.date.isoformat()}: scheduling is plain SM-2 again."]
+        return [f"Interview was on {iv.day.isoformat()}: scheduling is plain SM-2 again."]
     when = "today" if iv.days_left == 0 else f"in {iv.days_left} day(s)"
     out = [
-        f"Interview on {iv.date.isoformat()}, {when}. New material should be met by "
+        f"Interview on {iv.day.isoformat()}, {when}. New material should be met by "
         f"{iv.new_deadline.isoformat()} so every card is reviewed at least twice before the date; "
         "no review is scheduled after it."
     ]

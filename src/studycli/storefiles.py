@@ -164,7 +164,7 @@ def wal_in_use(db: Path) -> bool:
         else:
             probe = struct.pack(layout, fcntl.F_WRLCK, os.SEEK_SET, _SHM_DMS_BYTE, 1, 0)
         result = fcntl.fcntl(_PROBES[key], fcntl.F_GETLK, probe)
-        return struct.unpack(layout, result)[type_at] != fcntl.F_UNLCK
+        return bool(struct.unpack(layout, result)[type_at] != fcntl.F_UNLCK)
     except OSError:
         return True
 

@@ -144,10 +144,10 @@ def render(console: Console, report: Report) -> None:
             table.add_column("now", justify="right")
             if r.at_interview is not None:
                 table.add_column("interview day", justify="right")
-            for a in r.areas:
-                row = [untrusted(a.area), Text(str(a.cards)), _pct(a.now)]
+            for est in r.areas:
+                row = [untrusted(est.area), Text(str(est.cards)), _pct(est.now)]
                 if r.at_interview is not None:
-                    row.append(_pct(a.at_interview))
+                    row.append(_pct(est.at_interview))
                 table.add_row(*row)
             console.print(table)
 
