@@ -21,11 +21,35 @@ def preview(invoke, today: str, *args: str) -> list[dict]:
     return json.loads(result.stdout)["items"]
 
 
-def test_help_lists_the_everyday_commands(invoke) -> None:
+def test_help_lists_exactly_the_commands_in_order(invoke) -> None:
+    import re
+
+    import typer
+
+    from studycli.cli import app
+
+    expected = [
+        "check",
+        "review",
+        "gaps",
+        "report",
+        "plan",
+        "lint",
+        "export",
+        "import",
+        "backup",
+        "restore",
+        "config",
+    ]
+    assert list(typer.main.get_command(app).commands) == expected  # type: ignore[attr-defined]
     result = invoke("--help")
     assert result.exit_code == 0
-    for command in ("check", "gaps", "report", "plan", "lint", "export", "import", "config"):
-        assert command in result.output
+    # Each command has its own row in the help's command panel ("│ name   description"), in order:
+    # a removed command, or a name that only appears inside another's description, fails here.
+    rows = [
+        m.group(1) for line in result.output.splitlines() if (m := re.match(r"│ ([a-z][a-z-]*)\s{2,}", line))
+    ]
+    assert rows == expected
 
 
 def test_preview_json_asks_nothing_and_writes_no_grades(invoke, content, home) -> None:

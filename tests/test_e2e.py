@@ -17,6 +17,7 @@ import pytest
 
 from studycli import config
 from studycli.content import load_collection
+from studycli.plans import position
 from studycli.store import Store
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
@@ -408,9 +409,21 @@ def test_days_of_checks_and_two_gap_assessments_then_the_report(tmp_path: Path) 
         states = store.states()
     assert [s["date"] for s in data["sessions"]] == ["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-05"]
     assert all(s["score"] == 1.0 for s in data["sessions"])  # every answer was right
+    # New cards a check could draw today: unseen cards of the plan topics reached by day 5, and of
+    # every deck the plan does not name (they come after the plan's), counted from the decks.
+    plan = collection.plan("starter")
+    assert plan is not None
+    reached = set(position(plan, date(2026, 1, 1), date(2026, 1, 5)).reached_topics)
+    new_available = sum(
+        1
+        for d in collection.decks
+        if d.id in reached or d.id not in set(plan.topics)
+        for c in d.cards
+        if c.id not in states
+    )
     assert data["today"] == {
         "due_now": sum(1 for st in states.values() if st.due is not None and str(st.due) <= "2026-01-05"),
-        "new_available": data["today"]["new_available"],
+        "new_available": new_available,
         "streak": 1,
         "longest_streak": 3,
         "checked_today": True,
