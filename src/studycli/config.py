@@ -53,7 +53,7 @@ def db_path(env: Mapping[str, str] | None = None) -> Path:
 
 def cache_path(env: Mapping[str, str] | None = None) -> Path:
     """Parsed-deck cache: beside the database, so STUDY_HOME isolates it too."""
-    return data_dir(env) / "cache" / "decks.pickle"
+    return data_dir(env) / "cache" / "decks.json"
 
 
 def parse_date(text: str, what: str = "date") -> date:

@@ -23,7 +23,7 @@ def load_collection(dirs: ContentDirs, cache_path: Path | None = None) -> Collec
     for root, bundled in dirs.decks:
         if not _usable(root, bundled, "deck", diagnostics):
             continue
-        for path in iter_deck_files(root):
+        for path in iter_deck_files(root, diagnostics):
             key = (str(path.resolve()), deck_id_for(path, root), bundled)
             current = stamp(path)
             parsed = cache.get(key, current)
@@ -39,7 +39,7 @@ def load_collection(dirs: ContentDirs, cache_path: Path | None = None) -> Collec
     for root, bundled in dirs.plans:
         if not _usable(root, bundled, "plan", diagnostics):
             continue
-        for path in iter_plan_files(root):
+        for path in iter_plan_files(root, diagnostics):
             parsed = load_plan_file(path, root, bundled, known)
             diagnostics.extend(parsed.diagnostics)
             if parsed.plan is not None:
