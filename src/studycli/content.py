@@ -6,6 +6,7 @@ without forking the tool). Plans are checked against the final set of deck ids.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .config import ContentDirs
@@ -24,7 +25,7 @@ def load_collection(dirs: ContentDirs, cache_path: Path | None = None) -> Collec
         if not _usable(root, bundled, "deck", diagnostics):
             continue
         for path in iter_deck_files(root, diagnostics):
-            key = (str(path.resolve()), deck_id_for(path, root), bundled)
+            key = (os.path.abspath(path), deck_id_for(path, root), bundled)  # no syscalls per file
             current = stamp(path)
             parsed = cache.get(key, current)
             if parsed is None:

@@ -49,7 +49,9 @@ def _str(value: Any) -> str:
 def _strs(value: Any) -> tuple[str, ...]:
     if type(value) is not list:
         raise TypeError("expected a list")
-    return tuple(_str(v) for v in value)
+    if value and not all(type(v) is str for v in value):
+        raise TypeError("expected text")
+    return tuple(value)
 
 
 def _int(value: Any) -> int:

@@ -67,7 +67,8 @@ def parse_plan(
         if has_unsafe(text):
             report(
                 doc.line(*where),
-                f"{where[-1]!r} holds characters that are not shown ({describe_unsafe(text)}); removed",
+                f"{next(p for p in reversed(where) if isinstance(p, str))!r} holds characters that are "
+                f"not shown ({describe_unsafe(text)}); removed",
                 "warning",
             )
         return clean(text, line=not multiline).strip()

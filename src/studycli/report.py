@@ -15,6 +15,7 @@ from typing import Any
 from . import gaps, stats
 from .model import CardState, Deck, GapRating, Plan, ReviewRow, SessionRow
 from .plans import position
+from .textsafe import md_code, md_text
 
 SCHEMA_VERSION = 1
 RECALL_DAYS = 30
@@ -112,7 +113,8 @@ def build(inp: ReportInputs) -> Report:
     plan_section: PlanSection | None = None
     if inp.plan is not None:
         plan = inp.plan
-        plan_cards = {c.id for d in inp.decks if d.id in set(plan.topics) for c in d.cards}
+        plan_topic_ids = set(plan.topics)  # once: Plan.topics is recomputed on each access
+        plan_cards = {c.id for d in inp.decks if d.id in plan_topic_ids for c in d.cards}
         checked_today = any(
             s.kind == "check" and s.day == today and s.status == "completed" for s in inp.sessions
         )
@@ -331,8 +333,9 @@ def to_json(report: Report) -> dict[str, Any]:
 
 
 def _cell(text: str) -> str:
-    """Deck text inside a Markdown table cell: one line, pipes and backslashes escaped."""
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+    """Untrusted text in Markdown (a table cell or a line): sanitised, on one line, and inert: every
+    ASCII punctuation character is backslash-escaped, so no link, image, HTML or cell break."""
+    return md_text(text)
 
 
 def _pct(value: float | None) -> str:
@@ -379,7 +382,7 @@ def to_markdown(report: Report) -> str:
         week = f"week {p.week} of {p.weeks}, day {p.day_of_week}" if p.status == "active" else "finished"
         out.append(f"\n**{_cell(p.title)}**: {week}" + (f", *{_cell(p.theme)}*" if p.theme else ""))
         if p.today_topics:
-            out.append("\nToday's topics: " + ", ".join(f"`{t}`" for t in p.today_topics))
+            out.append("\nToday's topics: " + ", ".join(md_code(t) for t in p.today_topics))
         if p.pace is not None:
             out.append(f"\nNew cards: {describe_pace(p.pace)}.")
     out.append("\n## Today\n")
@@ -431,7 +434,7 @@ def to_markdown(report: Report) -> str:
     out.append("\n## Calibration\n")
     if report.calibration:
         rows = [
-            [f"`{c.topic}`", c.kind, f"{c.self_score * 100:.0f}%", f"{c.recall * 100:.0f}% ({c.reviews})"]
+            [md_code(c.topic), c.kind, f"{c.self_score * 100:.0f}%", f"{c.recall * 100:.0f}% ({c.reviews})"]
             for c in report.calibration
         ]
         out += _table(["topic", "", "self-rating", "recall"], rows, "llrr")
@@ -455,7 +458,7 @@ def to_markdown(report: Report) -> str:
     out.append("\n## Weak items\n")
     if report.leeches:
         rows = [
-            [_cell(lc.question), f"`{lc.deck_id}`", str(lc.lapses), f"{lc.ef:.2f}"] for lc in report.leeches
+            [_cell(lc.question), md_code(lc.deck_id), str(lc.lapses), f"{lc.ef:.2f}"] for lc in report.leeches
         ]
         out += _table(["card", "deck", "lapses", "ease"], rows, "llrr")
     else:

@@ -139,18 +139,31 @@ def write_json(stream: object, serialised: str) -> None:
 
 # --- Markdown -------------------------------------------------------------------------------------
 
-_MD_PUNCT = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+# Everything that can open inline Markdown (code, emphasis, links and images, autolinks and HTML,
+# entities, strikethrough) or split a table cell; any of them, escaped, is literal (CommonMark 2.4).
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
+# What can start a block when the text begins a line: heading, list, quote, setext underline.
+_MD_BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)])")
 _MD_PLAIN_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./#+-]*")
 
 
 def md_text(text: str) -> str:
     """Untrusted text as inert inline Markdown on one line.
 
-    CommonMark lets any ASCII punctuation be backslash-escaped, and an escaped character is always
-    literal: no link, image, autolink, raw HTML, entity, emphasis, code span, heading or list can
-    start, and an escaped ``|`` never splits a table cell (GFM). Rendered, it reads as the text.
+    CommonMark lets ASCII punctuation be backslash-escaped, and an escaped character is always
+    literal. Escaping the characters that open inline constructs means no link, image, autolink,
+    raw HTML, entity, emphasis or code span can start, and an escaped ``|`` never splits a table
+    cell (GFM); a leading block marker is escaped too, in case the text starts a line. Commas,
+    colons and the like stay as they are, so the raw Markdown still reads well in notes.
+    (A forge that turns bare URLs into links, such as GitHub, may still link one; it shows its
+    own address, so nothing is hidden.)
     """
-    return _MD_PUNCT.sub(r"\\\1", " ".join(clean(text, line=True).split()))
+    text = _MD_INLINE.sub(r"\\\1", " ".join(clean(text, line=True).split()))
+    start = _MD_BLOCK_START.match(text)
+    if start:
+        end = start.end()
+        text = text[: end - 1] + "\\" + text[end - 1 :]
+    return text
 
 
 def md_code(text: str) -> str:

@@ -59,7 +59,7 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
             shown = node.value if isinstance(node.value, str) else ""
             if len(shown) > 40:
                 shown = shown[:37] + "…"
-            detail = str(exc) if not isinstance(exc, KeyError) else "not a known value"
+            detail = str(exc).split(";")[0][:100] if not isinstance(exc, KeyError) else "not a known value"
             raise yaml.constructor.ConstructorError(
                 None, None, f"cannot read {shown!r} as {kind}: {detail}", node.start_mark
             ) from None

@@ -18,6 +18,7 @@ from ..plans import ActivePlan, resolve_plan
 from ..session import CheckRequest, CheckRun, build_check, plan_topic_order, state_after, summarise
 from ..stats import due_outlook
 from ..store import Store
+from ..textsafe import write_json
 from ..ui.console import untrusted
 from .app import Shell, app, guarded
 from .scope import check_topics
@@ -130,7 +131,7 @@ def _print_preview(shell: Shell, items: list[Item], active: ActivePlan, today: d
                 for i in items
             ],
         }
-        shell.out.file.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        write_json(shell.out.file, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return
     table = Table(title=f"Knowledge check for {today.isoformat()}", title_justify="left")
     table.add_column("#", justify="right", style="muted")

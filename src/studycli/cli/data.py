@@ -6,12 +6,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 from rich.text import Text
 
 from ..errors import StudyError
+from ..textsafe import JsonSafeWriter
 from .app import Shell, app, guarded
 
 
@@ -28,13 +29,15 @@ def export(
 
     Use it for backups or to move to another machine; `study import` restores it.
     """
+    # JsonSafeWriter: ids and settings in the store came from decks, plans or an import, so
+    # controls, bidi and invisible characters are written as \u escapes, never raw.
     if output is None:
-        shell.store.write_export(sys.stdout)
+        shell.store.write_export(JsonSafeWriter(sys.stdout))  # type: ignore[arg-type]
         return
     tmp = output.with_name(output.name + ".tmp")
     try:
         with tmp.open("w", encoding="utf-8") as handle:
-            counts = shell.store.write_export(handle)
+            counts = shell.store.write_export(JsonSafeWriter(handle))  # type: ignore[arg-type]
         os.replace(tmp, output)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -51,19 +54,13 @@ def import_(
     file: Annotated[Path, typer.Argument(help="A file written by `study export`, or - for stdin.")],
 ) -> None:
     """Restore an export into an empty progress store (it never merges or overwrites)."""
-    try:
-        if str(file) == "-":
-            text = sys.stdin.read() if sys.stdin is not None else ""
-        else:
-            text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise StudyError(f"cannot read {file}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise StudyError(f"{file} is not UTF-8 text") from None
+    text = _read_bounded(file)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise StudyError(f"{file}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise StudyError(f"{file}: not a studycli export (nested too deeply)") from None
     counts = shell.store.import_data(data)
     shell.out.print(
         Text(
@@ -72,3 +69,50 @@ def import_(
             style="good",
         )
     )
+
+
+MAX_IMPORT_BYTES = 256 * 1024 * 1024  # a year of daily study exports to a few MiB
+_CHUNK = 1024 * 1024
+
+
+def _read_bounded(file: Path) -> str:
+    """The import's text, read to at most MAX_IMPORT_BYTES (so `study import /dev/zero` stops)."""
+    too_big = StudyError(
+        f"{file} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB: not a studycli export",
+        "`study export` writes a few MiB for years of study; check the file name",
+    )
+    try:
+        if str(file) == "-":
+            if sys.stdin is None:
+                return ""
+            stream = getattr(sys.stdin, "buffer", None)
+            if stream is None:  # a text-only stdin (test runners)
+                text = sys.stdin.read(MAX_IMPORT_BYTES + 1)
+                if len(text) > MAX_IMPORT_BYTES:
+                    raise too_big
+                return text
+            data = _read_chunks(stream, too_big)
+        else:
+            with file.open("rb") as handle:
+                data = _read_chunks(handle, too_big)
+    except IsADirectoryError:
+        raise StudyError(f"cannot read {file}: it is a folder") from None
+    except OSError as exc:
+        raise StudyError(f"cannot read {file}: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise StudyError(f"{file} is not UTF-8 text") from None
+
+
+def _read_chunks(stream: BinaryIO, too_big: StudyError) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > MAX_IMPORT_BYTES:
+            raise too_big
+        chunks.append(chunk)

@@ -11,6 +11,7 @@ import typer
 from .. import config, plans, report, stats
 from ..errors import StudyError
 from ..session import new_pool, plan_topic_order
+from ..textsafe import write_json
 from .app import Shell, app, guarded
 from .scope import resolve_areas
 
@@ -90,7 +91,7 @@ def report_command(
         )
     )
     if fmt is Format.json:
-        shell.out.file.write(json.dumps(report.to_json(built), indent=2, ensure_ascii=False) + "\n")
+        write_json(shell.out.file, json.dumps(report.to_json(built), indent=2, ensure_ascii=False) + "\n")
     elif fmt is Format.markdown:
         shell.out.file.write(report.to_markdown(built))
     else:
