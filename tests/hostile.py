@@ -93,6 +93,7 @@ BAD_VALUES = {
     "int-4301": "title: " + "9" * 4301,
     "deep": "title: " + "[" * 990 + "]" * 990,
     "tz": "title: 2026-01-01 10:00:00 +99:00",
+    "timestamp-tag": "title: !!timestamp abc",
     "python-tag": "title: !!python/object/apply:os.system [echo pwned]",
     "binary": "title: !!binary 'a'",
     "complex-key": "? [a, b]\n: c\ntitle: t",

@@ -35,8 +35,10 @@ MAX_CHARS = 16 * 1024 * 1024
 
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-# What a constructor raises for a value it cannot build (besides YAMLError itself).
-_VALUE_ERRORS = (ValueError, TypeError, KeyError, OverflowError, ArithmeticError, RecursionError)
+# What a constructor raises for a value it cannot build, besides YAMLError itself: ValueError for
+# 2026-02-30, KeyError for `!!bool maybe`, AttributeError for `!!timestamp abc`… PyYAML's safe
+# constructors are not written for hostile input, so any exception from one is the value's fault.
+_VALUE_ERRORS = (Exception,)
 
 
 class YamlError(ValueError):
@@ -59,7 +61,10 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
             shown = node.value if isinstance(node.value, str) else ""
             if len(shown) > 40:
                 shown = shown[:37] + "…"
-            detail = str(exc).split(";")[0][:100] if not isinstance(exc, KeyError) else "not a known value"
+            if isinstance(exc, (ValueError, OverflowError)):
+                detail = str(exc).split(";")[0][:100]
+            else:
+                detail = "not a valid value"
             raise yaml.constructor.ConstructorError(
                 None, None, f"cannot read {shown!r} as {kind}: {detail}", node.start_mark
             ) from None
