@@ -333,8 +333,8 @@ def to_json(report: Report) -> dict[str, Any]:
 
 
 def _cell(text: str) -> str:
-    """Untrusted text in Markdown (a table cell or a line): sanitised, on one line, and inert: every
-    ASCII punctuation character is backslash-escaped, so no link, image, HTML or cell break."""
+    """Untrusted text in Markdown (a table cell or a line): sanitised, on one line, and inert (see
+    `textsafe.md_text`): no link, image, HTML, code span or cell break can start."""
     return md_text(text)
 
 

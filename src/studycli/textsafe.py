@@ -15,8 +15,9 @@ Dangers, and where each is handled:
   the sanitised `Markdown` in `ui.console` only).
 * JSON: `json_safe` escapes the same characters as ``\\uXXXX`` in already-serialised JSON, so a
   string that reached the store raw still cannot reach a terminal through `export` or `--json`.
-* Markdown output (`report --format markdown`): `md_text` backslash-escapes every ASCII punctuation
-  character, so deck text can never become a link, image, HTML, emphasis or a table-cell break;
+* Markdown output (`report --format markdown`): `md_text` backslash-escapes every character that
+  opens inline Markdown, so deck text can never become a link, image, HTML, emphasis or a
+  table-cell break;
   `md_code` puts an id in a code span only when it is plain.
 """
 
