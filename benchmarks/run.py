@@ -276,7 +276,7 @@ def environment(root: Path) -> dict[str, str]:
 def measure_all(root: Path, runs: int) -> None:
     """Runs in its own small process: a child's peak memory counts what it inherits at fork."""
     env = environment(root)
-    cache = root / "home" / "cache" / "decks.pickle"
+    cache = root / "home" / "cache" / "decks.json"
     results = {name: measure(args, env, runs, cache) for name, args in COMMANDS.items()}
     width = max(map(len, results))
     print(f"\n{'command':<{width}}  cold s  median s   min s   peak MiB   (warm runs: {runs})")

@@ -31,7 +31,7 @@ def counting_parser(monkeypatch) -> list[Path]:
 def test_second_load_parses_nothing_and_matches(tmp_path, monkeypatch) -> None:
     write(tmp_path, "decks/t/alpha.md", ALPHA)
     write(tmp_path, "decks/t/beta.md", BETA)
-    cache = tmp_path / "cache" / "decks.pickle"
+    cache = tmp_path / "cache" / "decks.json"
     calls = counting_parser(monkeypatch)
     first = load_collection(dirs_for(tmp_path), cache)
     assert len(calls) == 2 and cache.exists()
@@ -43,7 +43,7 @@ def test_second_load_parses_nothing_and_matches(tmp_path, monkeypatch) -> None:
 def test_an_edit_reparses_only_that_file(tmp_path, monkeypatch) -> None:
     alpha = write(tmp_path, "decks/t/alpha.md", ALPHA)
     write(tmp_path, "decks/t/beta.md", BETA)
-    cache = tmp_path / "cache.pickle"
+    cache = tmp_path / "cache.json"
     load_collection(dirs_for(tmp_path), cache)
     calls = counting_parser(monkeypatch)
     alpha.write_text(ALPHA.replace("Alpha one answer.", "Changed answer!!"))
@@ -57,7 +57,7 @@ def test_an_edit_reparses_only_that_file(tmp_path, monkeypatch) -> None:
 def test_deleted_file_disappears_and_damaged_cache_is_ignored(tmp_path) -> None:
     alpha = write(tmp_path, "decks/t/alpha.md", ALPHA)
     write(tmp_path, "decks/t/beta.md", BETA)
-    cache = tmp_path / "cache.pickle"
+    cache = tmp_path / "cache.json"
     load_collection(dirs_for(tmp_path), cache)
     alpha.unlink()
     assert [d.id for d in load_collection(dirs_for(tmp_path), cache).decks] == ["t/beta"]

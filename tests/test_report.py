@@ -261,7 +261,7 @@ def test_json_keys_are_pinned() -> None:
 
 
 def tables(md: str) -> list[list[list[str]]]:
-    """Every table markdown-it finds, as rows of cell texts (header row first)."""
+    """Every table markdown-it finds, as rows of rendered cell texts (header row first)."""
     found: list[list[list[str]]] = []
     row: list[str] = []
     for tok in MarkdownIt("commonmark").enable("table").parse(md):
@@ -274,8 +274,8 @@ def tables(md: str) -> list[list[list[str]]]:
             row = []
         elif tok.type in ("th_open", "td_open"):
             row.append("")
-        elif tok.type == "inline" and found and row:
-            row[-1] = tok.content
+        elif tok.type == "inline" and found and row:  # the cell as it reads once rendered
+            row[-1] = "".join(c.content for c in tok.children or () if c.type in ("text", "code_inline"))
     return found
 
 

@@ -62,16 +62,28 @@ def db_path(env: Mapping[str, str] | None = None) -> Path:
 
 def cache_path(env: Mapping[str, str] | None = None) -> Path:
     """Parsed-deck cache: beside the database, so STUDY_HOME isolates it too."""
-    return data_dir(env) / "cache" / "decks.pickle"
+    return data_dir(env) / "cache" / "decks.json"
+
+
+# Dates a person can mean. Outside them, date arithmetic (a 13-week activity map, a plan's last
+# week) would overflow Python's date range at year 1 or 9999: a clear message instead.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2999, 12, 31)
 
 
 def parse_date(text: str, what: str = "date") -> date:
     try:
-        return date.fromisoformat(text.strip())
+        value = date.fromisoformat(text.strip())
     except ValueError:
         raise StudyError(
             f"{what} {text!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-01-31"
         ) from None
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise StudyError(
+            f"{what} {text!r} is out of range",
+            f"use a date from {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}",
+        )
+    return value
 
 
 def today(env: Mapping[str, str] | None = None) -> date:

@@ -6,6 +6,7 @@ without forking the tool). Plans are checked against the final set of deck ids.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .config import ContentDirs
@@ -23,8 +24,8 @@ def load_collection(dirs: ContentDirs, cache_path: Path | None = None) -> Collec
     for root, bundled in dirs.decks:
         if not _usable(root, bundled, "deck", diagnostics):
             continue
-        for path in iter_deck_files(root):
-            key = (str(path.resolve()), deck_id_for(path, root), bundled)
+        for path in iter_deck_files(root, diagnostics):
+            key = (os.path.abspath(path), deck_id_for(path, root), bundled)  # no syscalls per file
             current = stamp(path)
             parsed = cache.get(key, current)
             if parsed is None:
@@ -39,11 +40,11 @@ def load_collection(dirs: ContentDirs, cache_path: Path | None = None) -> Collec
     for root, bundled in dirs.plans:
         if not _usable(root, bundled, "plan", diagnostics):
             continue
-        for path in iter_plan_files(root):
-            parsed = load_plan_file(path, root, bundled, known)
-            diagnostics.extend(parsed.diagnostics)
-            if parsed.plan is not None:
-                plans[parsed.plan.id] = parsed.plan
+        for path in iter_plan_files(root, diagnostics):
+            parsed_plan = load_plan_file(path, root, bundled, known)
+            diagnostics.extend(parsed_plan.diagnostics)
+            if parsed_plan.plan is not None:
+                plans[parsed_plan.plan.id] = parsed_plan.plan
     return Collection(tuple(decks.values()), tuple(plans.values()), tuple(diagnostics))
 
 

@@ -19,15 +19,18 @@ from frontmatter.default_handlers import YAMLHandler
 from markdown_it import MarkdownIt
 
 from . import yamlsrc
-from .files import content_id, iter_content_files, read_source
+from .files import content_id, iter_content_files, name_problem, read_source
 from .model import CATEGORIES, LEVELS, Card, CardKind, Deck, Diagnostic, Option
-from .textsafe import clean, has_controls
+from .textsafe import clean, describe_unsafe, has_unsafe, unsafe_lines
 
 DECK_KEYS = ("title", "area", "category", "levels", "skills", "subtopics", "sources")
 REQUIRED_KEYS = ("title", "area")
 _ANCHOR = re.compile(r"\s*\{#([^}]*)\}\s*$")
 _ANCHOR_OK = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TASK = re.compile(r"^\[( |x|X)\]\s+(.*)$", re.DOTALL)
+MAX_OPTIONS = 26  # one letter a-z each
+# Bump whenever parsing can give a different result for the same file: it keys the deck cache.
+PARSER_VERSION = 2
 # Only block structure is needed; skipping inline parsing (emphasis, links…) halves the cost.
 _MD = MarkdownIt("commonmark").disable(["inline", "text_join"], ignoreInvalid=True)
 _HANDLER = YAMLHandler()
@@ -60,12 +63,13 @@ def parse_deck(text: str, deck_id: str, path: str = "<deck>", bundled: bool = Fa
     user's deck must not take the whole topic away from today's check.
     """
     diags: list[Diagnostic] = []
+    path = clean(path, line=True)
+    deck_id = clean(deck_id, line=True)
 
     def report(line: int, message: str, severity: str = "error") -> None:
         diags.append(Diagnostic(path, line, message, severity))
 
-    if has_controls(text):
-        report(1, "terminal control characters found; they were removed", "warning")
+    report_unsafe_source(text, report)
     text = clean(text)
 
     if not _HANDLER.detect(text):
@@ -89,19 +93,56 @@ def parse_deck(text: str, deck_id: str, path: str = "<deck>", bundled: bool = Fa
     values = _check_meta(meta, report)
     if values is None:
         return ParsedDeck(None, tuple(diags))
+    values = _clean_fields(values, meta, report)
 
     summary, cards = _parse_body(content, deck_id, body_line, report)
     if not cards:
         report(body_line, "deck has no cards: add a '## Question' heading", "warning")
     deck = Deck(
         id=deck_id,
-        summary=summary,
+        summary=clean(summary),
         cards=tuple(cards),
         path=Path(path),
         bundled=bundled,
         **values,
     )
     return ParsedDeck(deck, tuple(diags))
+
+
+def report_unsafe_source(text: str, report: Any) -> None:
+    """Warn, by line, where the file itself holds characters that will not be shown."""
+    lines, total = unsafe_lines(text)
+    for line in lines:
+        report(
+            line,
+            "terminal control characters, bidi or invisible characters (or an entity for one) found; they are not shown",
+            "warning",
+        )
+    if total > len(lines):
+        report(lines[-1], f"… and {total - len(lines)} more line(s) like that", "warning")
+
+
+def _clean_fields(values: dict[str, Any], meta: yamlsrc.Located, report: Any) -> dict[str, Any]:
+    """Frontmatter values after parsing, through `textsafe.clean`, with a warning for each one that
+    carried something (a YAML escape such as "\\e[2J" rebuilds what a scan of the file cannot see)."""
+
+    def one(text: str, *where: Any) -> str:
+        if has_unsafe(text) or "\n" in text or "\t" in text:
+            if has_unsafe(text):
+                report(
+                    meta.line(*where),
+                    f"{where[0]!r} holds characters that are not shown ({describe_unsafe(text)}); removed",
+                    "warning",
+                )
+            return " ".join(clean(text, line=True).split())
+        return text
+
+    cleaned = dict(values)
+    for key in ("title", "area"):
+        cleaned[key] = one(values[key], key)
+    for key in ("skills", "subtopics", "sources"):
+        cleaned[key] = tuple(one(item, key, i) for i, item in enumerate(values[key]))
+    return cleaned
 
 
 def _check_meta(meta: yamlsrc.Located, report: Any) -> dict[str, Any] | None:
@@ -134,6 +175,7 @@ def _check_meta(meta: yamlsrc.Located, report: Any) -> dict[str, Any] | None:
             report(meta.line(key), f"{key!r} must be a list")
             raw = []
         items: list[str] = []
+        seen: set[str] = set()
         for i, item in enumerate(raw):
             if not isinstance(item, (str, int, float)) or isinstance(item, bool):
                 report(meta.line(key, i), f"{key!r} item {i + 1} must be text")
@@ -142,9 +184,10 @@ def _check_meta(meta: yamlsrc.Located, report: Any) -> dict[str, Any] | None:
             if key == "levels" and item not in LEVELS:
                 report(meta.line(key, i), f"level {item!r} is not one of {', '.join(LEVELS)}")
                 continue
-            if item in items:
+            if item in seen:  # a set: 100,000 subtopics must not cost 10^10 comparisons
                 report(meta.line(key, i), f"duplicate {key} entry {item!r}", "warning")
                 continue
+            seen.add(item)
             items.append(item)
         lists[key] = tuple(items)
     return {
@@ -239,6 +282,7 @@ def _parse_card(
     if mcq_problem:
         report(mcq_problem[0], mcq_problem[1])
         return None
+    question = " ".join(clean(question, line=True).split())
     if options:
         if not explanation:
             report(line_no, "multiple-choice card has no explanation after its options", "warning")
@@ -247,17 +291,17 @@ def _parse_card(
             deck_id=deck_id,
             question=question,
             kind=CardKind.MCQ,
-            stem=stem,
-            options=tuple(options),
-            explanation=explanation,
-            answer=explanation,
+            stem=clean(stem),
+            options=tuple(Option(clean(o.text, line=True), o.correct) for o in options),
+            explanation=clean(explanation),
+            answer=clean(explanation),
             line=line_no,
         )
     answer = body.strip()
     if not answer:
         report(line_no, f"card {question!r} has no answer")
         return None
-    return Card(id=card_id, deck_id=deck_id, question=question, answer=answer, line=line_no)
+    return Card(id=card_id, deck_id=deck_id, question=question, answer=clean(answer), line=line_no)
 
 
 def _split_mcq(
@@ -282,6 +326,13 @@ def _split_mcq(
             return [], "", "", (where, f"multiple choice needs exactly one [x] option, found {correct}")
         if len(options) < 3:
             return [], "", "", (where, "multiple choice needs at least two wrong options")
+        if len(options) > MAX_OPTIONS:
+            return (
+                [],
+                "",
+                "",
+                (where, f"multiple choice has {len(options)} options; at most {MAX_OPTIONS} (a-z)"),
+            )
         stem = "\n".join(lines[section.start : token.map[0]]).strip()
         explanation = "\n".join(lines[token.map[1] : section.end]).strip()
         return options, stem, explanation, None
@@ -309,12 +360,14 @@ def _list_items(tokens: Sequence[Any], start: int) -> list[tuple[int, str]]:
 # --- files -------------------------------------------------------------------------------------
 
 
-def iter_deck_files(root: Path) -> Iterable[Path]:
-    return iter_content_files(root, (".md",))
+def iter_deck_files(root: Path, problems: list[Diagnostic] | None = None) -> Iterable[Path]:
+    return iter_content_files(root, (".md",), problems)
 
 
 def load_deck_file(path: Path, root: Path, bundled: bool) -> ParsedDeck:
+    named = name_problem(path, root)
     text, problem = read_source(path)
     if text is None:
-        return ParsedDeck(None, (problem,) if problem else ())
-    return parse_deck(text, deck_id_for(path, root), str(path), bundled)
+        return ParsedDeck(None, tuple(d for d in (named, problem) if d))
+    parsed = parse_deck(text, deck_id_for(path, root), str(path), bundled)
+    return ParsedDeck(parsed.deck, (named, *parsed.diagnostics) if named else parsed.diagnostics)

@@ -78,8 +78,8 @@ def lint_paths(paths: Sequence[Path], dirs: ContentDirs, collection: Collection)
     plan_roots = [root for root, _ in dirs.plans]
     for path in paths:
         if path.is_dir():
-            found_decks = [(f, path) for f in iter_deck_files(path)]
-            found_plans = [(f, path) for f in iter_plan_files(path)]
+            found_decks = [(f, path) for f in iter_deck_files(path, diags)]
+            found_plans = [(f, path) for f in iter_plan_files(path, diags)]
             if not found_decks and not found_plans:
                 diags.append(
                     Diagnostic(str(path), 0, "folder holds no decks (.md) or plans (.yaml)", "warning")

@@ -16,10 +16,10 @@ from typing import Any
 from . import config, yamlsrc
 from .config import SETTING_PLAN, SETTING_PLAN_START, parse_date
 from .errors import StudyError
-from .files import content_id, iter_content_files, read_source
+from .files import content_id, iter_content_files, name_problem, read_source
 from .model import Collection as CollectionOfContent
 from .model import Diagnostic, Plan, Week
-from .textsafe import clean, has_controls
+from .textsafe import clean, describe_unsafe, has_unsafe, unsafe_lines
 
 PLAN_KEYS = ("title", "description", "weeks")
 WEEK_KEYS = ("week", "theme", "topics", "goals", "days")
@@ -40,17 +40,39 @@ def parse_plan(
 ) -> ParsedPlan:
     """Parse one plan. With `known_topics`, topics that name no deck are reported too."""
     diags: list[Diagnostic] = []
+    path = clean(path, line=True)
+    plan_id = clean(plan_id, line=True)
 
     def report(line: int, message: str, severity: str = "error") -> None:
         diags.append(Diagnostic(path, line, message, severity))
 
-    if has_controls(text):
-        report(1, "terminal control characters found; they were removed", "warning")
+    lines, total = unsafe_lines(text)
+    for line in lines:
+        report(
+            line,
+            "terminal control characters, bidi or invisible characters found; they are not shown",
+            "warning",
+        )
+    if total > len(lines):
+        report(lines[-1], f"… and {total - len(lines)} more line(s) like that", "warning")
     try:
         doc = yamlsrc.load(clean(text))
     except yamlsrc.YamlError as exc:
         report(exc.line, exc.message)
         return ParsedPlan(None, tuple(diags))
+
+    def shown(value: Any, *where: Any, multiline: bool = False) -> str:
+        """A displayed plan field after parsing: cleaned, with a warning if it carried anything."""
+        text = value if isinstance(value, str) else str(value)
+        if has_unsafe(text):
+            report(
+                doc.line(*where),
+                f"{next(p for p in reversed(where) if isinstance(p, str))!r} holds characters that are "
+                f"not shown ({describe_unsafe(text)}); removed",
+                "warning",
+            )
+        return clean(text, line=not multiline).strip()
+
     data = doc.value
     if not isinstance(data, dict):
         report(1, "a plan must be a YAML mapping with 'title' and 'weeks'")
@@ -58,7 +80,7 @@ def parse_plan(
     for key in data:
         if key not in PLAN_KEYS:
             report(doc.line(key), f"unknown plan key {key!r} (allowed: {', '.join(PLAN_KEYS)})")
-    title = str(data.get("title") or "").strip()
+    title = shown(data.get("title") or "", "title")
     if not title:
         report(doc.line("title"), "plan needs a non-empty 'title'")
     raw_weeks = data.get("weeks")
@@ -68,7 +90,7 @@ def parse_plan(
 
     weeks: list[Week] = []
     for index, raw in enumerate(raw_weeks):
-        week = _parse_week(raw, index, doc, report, known_topics)
+        week = _parse_week(raw, index, doc, report, known_topics, shown)
         if week is not None:
             weeks.append(week)
     if not title or len(weeks) != len(raw_weeks):
@@ -76,7 +98,7 @@ def parse_plan(
     plan = Plan(
         id=plan_id,
         title=title,
-        description=str(data.get("description") or "").strip(),
+        description=shown(data.get("description") or "", "description", multiline=True),
         weeks=tuple(weeks),
         path=Path(path),
         bundled=bundled,
@@ -90,6 +112,7 @@ def _parse_week(
     doc: yamlsrc.Located,
     report: Any,
     known_topics: Collection[str] | None,
+    shown: Any,
 ) -> Week | None:
     where = ("weeks", index)
     if not isinstance(raw, dict):
@@ -137,11 +160,12 @@ def _parse_week(
     if not topics and not days:
         report(doc.line(*where), f"week {index + 1} names no topics")
         return None
+    goals = (shown(g, *where, "goals", i) for i, g in enumerate(goals_raw))
     return Week(
         number=index + 1,
-        theme=str(raw.get("theme") or "").strip(),
+        theme=shown(raw.get("theme") or "", *where, "theme"),
         topics=topics,
-        goals=tuple(str(g).strip() for g in goals_raw if str(g).strip()),
+        goals=tuple(g for g in goals if g),
         days=tuple(sorted(days)),
         line=doc.line(*where),
     )
@@ -161,16 +185,20 @@ def _topic_list(
     if not isinstance(raw, list):
         report(doc.line(*where), "topics must be a list of deck ids such as 'foundations/optimisation'")
         return None
-    topics: list[str] = []
+    topics: dict[str, None] = {}  # ordered and O(1) membership: a week may list 100,000 topics
     ok = True
+    unknown = 0
     for i, topic in enumerate(raw):
         if not isinstance(topic, str) or not topic.strip():
             report(doc.line(*where, i), f"topic {topic!r} must be a deck id")
             ok = False
             continue
-        topic = topic.strip()
+        if has_unsafe(topic):
+            report(doc.line(*where, i), f"topic {topic!r} holds characters that are not shown", "warning")
+        topic = clean(topic, line=True).strip()
         if known_topics is not None and topic not in known_topics:
-            hint = _closest(topic, known_topics)
+            unknown += 1
+            hint = _closest(topic, known_topics) if unknown <= MAX_HINTS else None
             report(
                 doc.line(*where, i),
                 f"unknown topic {topic!r}: no deck has that id"
@@ -178,29 +206,39 @@ def _topic_list(
             )
             ok = False
             continue
-        if topic not in topics:
-            topics.append(topic)
+        topics.setdefault(topic, None)
     return tuple(topics) if ok else None
 
 
+MAX_HINTS = 5  # "did you mean" costs a scan of every deck id: only for the first few unknown topics
+_HINT_POOL = 5000
+
+
 def _closest(name: str, choices: Iterable[str]) -> str | None:
+    """The closest deck id, looked for among ids in the same folder when there are very many."""
     import difflib
 
-    found = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    pool = list(choices)
+    if len(pool) > _HINT_POOL:
+        folder = name.split("/", 1)[0] + "/"
+        pool = [c for c in pool if c.startswith(folder)][:_HINT_POOL]
+    found = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
     return found[0] if found else None
 
 
 def load_plan_file(
     path: Path, root: Path, bundled: bool, known_topics: Collection[str] | None = None
 ) -> ParsedPlan:
+    named = name_problem(path, root)
     text, problem = read_source(path)
     if text is None:
-        return ParsedPlan(None, (problem,) if problem else ())
-    return parse_plan(text, content_id(path, root), str(path), bundled, known_topics)
+        return ParsedPlan(None, tuple(d for d in (named, problem) if d))
+    parsed = parse_plan(text, content_id(path, root), str(path), bundled, known_topics)
+    return ParsedPlan(parsed.plan, (named, *parsed.diagnostics) if named else parsed.diagnostics)
 
 
-def iter_plan_files(root: Path) -> Iterable[Path]:
-    return iter_content_files(root, (".yaml", ".yml"))
+def iter_plan_files(root: Path, problems: list[Diagnostic] | None = None) -> Iterable[Path]:
+    return iter_content_files(root, (".yaml", ".yml"), problems)
 
 
 # --- calendar arithmetic -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 from . import daily, gaps, memory, stats
 from .model import CardState, Deck, GapRating, Plan, ReviewRow, SessionRow
 from .plans import position
+from .textsafe import md_code, md_text
 
 SCHEMA_VERSION = 2
 RECALL_DAYS = 30
@@ -160,7 +161,8 @@ def build(inp: ReportInputs) -> Report:
     plan_section: PlanSection | None = None
     if inp.plan is not None:
         plan = inp.plan
-        plan_cards = {c.id for d in inp.decks if d.id in set(plan.topics) for c in d.cards}
+        plan_topic_ids = set(plan.topics)  # once: Plan.topics is recomputed on each access
+        plan_cards = {c.id for d in inp.decks if d.id in plan_topic_ids for c in d.cards}
         checked_today = any(
             s.kind == "check" and s.day == today and s.status == "completed" for s in inp.sessions
         )
@@ -483,8 +485,9 @@ def to_json(report: Report) -> dict[str, Any]:
 
 
 def _cell(text: str) -> str:
-    """Deck text inside a Markdown table cell: one line, pipes and backslashes escaped."""
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+    """Untrusted text in Markdown (a table cell or a line): sanitised, on one line, and inert (see
+    `textsafe.md_text`): no link, image, HTML, code span or cell break can start."""
+    return md_text(text)
 
 
 def _pct(value: float | None) -> str:
@@ -594,7 +597,7 @@ def to_markdown(report: Report) -> str:
         week = f"week {p.week} of {p.weeks}, day {p.day_of_week}" if p.status == "active" else "finished"
         out.append(f"\n**{_cell(p.title)}**: {week}" + (f", *{_cell(p.theme)}*" if p.theme else ""))
         if p.today_topics:
-            out.append("\nToday's topics: " + ", ".join(f"`{t}`" for t in p.today_topics))
+            out.append("\nToday's topics: " + ", ".join(md_code(t) for t in p.today_topics))
         if p.pace is not None:
             out.append(f"\nPace: {describe_pace(p.pace, report.overdue)}.")
     for sentence in interview_sentences(report):
@@ -668,7 +671,7 @@ def to_markdown(report: Report) -> str:
     out.append("\n## Calibration\n")
     if report.calibration:
         rows = [
-            [f"`{c.topic}`", c.kind, f"{c.self_score * 100:.0f}%", f"{c.recall * 100:.0f}% ({c.reviews})"]
+            [md_code(c.topic), c.kind, f"{c.self_score * 100:.0f}%", f"{c.recall * 100:.0f}% ({c.reviews})"]
             for c in report.calibration
         ]
         out += _table(["topic", "", "self-rating", "recall"], rows, "llrr")
@@ -695,7 +698,7 @@ def to_markdown(report: Report) -> str:
     out.append("\n## Weak items\n")
     if report.leeches:
         rows = [
-            [_cell(lc.question), f"`{lc.deck_id}`", str(lc.lapses), f"{lc.ef:.2f}"] for lc in report.leeches
+            [_cell(lc.question), md_code(lc.deck_id), str(lc.lapses), f"{lc.ef:.2f}"] for lc in report.leeches
         ]
         out += _table(["card", "deck", "lapses", "ease"], rows, "llrr")
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import inspect
 import os
@@ -10,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -21,7 +22,7 @@ from ..content import load_collection
 from ..errors import StudyError
 from ..model import Collection
 from ..store import Store
-from ..ui.console import make_console
+from ..ui.console import make_console, untrusted
 
 HELP = """\
 Spaced-repetition study for AI / ML / LLM engineering interviews.
@@ -103,6 +104,10 @@ class Shell:
                 store.close()
 
 
+# Write failures that are the environment's, not a bug: the output goes nowhere, exit 1.
+OUTPUT_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
 def guarded(func: F) -> F:
     """Run a command with a Shell; turn StudyError (and surprises) into a message and exit code."""
 
@@ -110,14 +115,19 @@ def guarded(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         shell = Shell()
         try:
-            return func(shell, *args, **kwargs)
+            result = func(shell, *args, **kwargs)
+            sys.stdout.flush()  # a full disk must fail here, where it gets a message
+            return result
         except StudyError as exc:
-            # soft_wrap: paths and commands in messages must stay whole for copy and paste
+            # soft_wrap: paths and commands in messages must stay whole for copy and paste;
+            # untrusted: messages quote file names, ids and settings
             shell.err.print(
-                Text.assemble(Text("error: ", style="bad bold"), Text(exc.message)), soft_wrap=True
+                Text.assemble(Text("error: ", style="bad bold"), untrusted(exc.message)), soft_wrap=True
             )
             if exc.hint:
-                shell.err.print(Text.assemble(Text("hint: ", style="muted"), Text(exc.hint)), soft_wrap=True)
+                shell.err.print(
+                    Text.assemble(Text("hint: ", style="muted"), untrusted(exc.hint)), soft_wrap=True
+                )
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -128,20 +138,24 @@ def guarded(func: F) -> F:
         except KeyboardInterrupt:
             shell.err.print(Text("interrupted", style="warn"))
             raise typer.Exit(130) from None
-        except Exception as exc:  # a bug: say so plainly, details on request
-            if os.environ.get("STUDY_DEBUG"):
-                traceback.print_exc()
-            shell.err.print(
-                Text.assemble(
-                    Text("internal error: ", style="bad bold"),
-                    Text(f"{type(exc).__name__}: {exc}"),
-                    Text(
-                        "\nYour progress is safe. Run with STUDY_DEBUG=1 for details and report it.",
-                        style="muted",
+        except OSError as exc:
+            if exc.errno not in OUTPUT_ERRORS:
+                _internal_error(shell, exc)
+            # stdout cannot take more (disk full, quota, I/O error): say so on stderr, exit 1, and
+            # point stdout at /dev/null so the interpreter's final flush does not fail again
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            with contextlib.suppress(OSError):
+                shell.err.print(
+                    Text.assemble(
+                        Text("error: ", style="bad bold"),
+                        Text(f"cannot write the output: {exc.strerror or exc}"),
                     ),
+                    soft_wrap=True,
                 )
-            )
-            raise typer.Exit(70) from None
+            raise typer.Exit(1) from None
+        except Exception as exc:  # a bug: say so plainly, details on request
+            _internal_error(shell, exc)
         finally:
             shell.close()
 
@@ -149,6 +163,22 @@ def guarded(func: F) -> F:
     signature = inspect.signature(func, eval_str=True)
     wrapper.__signature__ = signature.replace(parameters=list(signature.parameters.values())[1:])  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+def _internal_error(shell: Shell, exc: BaseException) -> NoReturn:
+    if os.environ.get("STUDY_DEBUG"):
+        traceback.print_exc()
+    shell.err.print(
+        Text.assemble(
+            Text("internal error: ", style="bad bold"),
+            untrusted(f"{type(exc).__name__}: {exc}"),
+            Text(
+                "\nYour progress is safe. Run with STUDY_DEBUG=1 for details and report it.",
+                style="muted",
+            ),
+        )
+    )
+    raise typer.Exit(70) from None
 
 
 def _version(value: bool) -> None:

@@ -7,15 +7,14 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 from rich.text import Text
 
 from ..errors import StudyError
+from ..textsafe import JsonSafeWriter
 from .app import Shell, app, guarded
-
-MAX_IMPORT_BYTES = 1024 * 2**20  # decades of daily study are tens of MB
 
 
 @app.command()
@@ -33,17 +32,19 @@ def export(
     """
     # Read-only snapshot: works on a read-only folder or a backup copy, and cannot be torn by a
     # check grading in another terminal. The JSON is written to a temporary file first, so a
-    # failure half-way (a damaged page) shows nothing rather than truncated JSON.
+    # failure half-way (a damaged page) shows nothing rather than truncated JSON. JsonSafeWriter:
+    # ids and settings came from decks, plans or an import, so controls, bidi and invisible
+    # characters are written as \u escapes, never raw.
     handle, counts = shell.reader.export_to_temp()
     with handle:
         if output is None:
-            shutil.copyfileobj(handle, sys.stdout)
+            shutil.copyfileobj(handle, JsonSafeWriter(sys.stdout))
             sys.stdout.flush()
             return
         tmp = output.with_name(output.name + ".tmp")
         try:
             with tmp.open("w", encoding="utf-8") as target:
-                shutil.copyfileobj(handle, target)
+                shutil.copyfileobj(handle, JsonSafeWriter(target))
             os.replace(tmp, output)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
@@ -64,17 +65,7 @@ def import_(
     The whole file is checked first (types, ranges, dates, ids, references); if anything is
     wrong, the first problems are named by their place in the JSON and nothing is written.
     """
-    try:
-        if str(file) != "-" and file.stat().st_size > MAX_IMPORT_BYTES:
-            raise StudyError(f"{file} is larger than {MAX_IMPORT_BYTES // 2**20} MB; not a studycli export")
-        if str(file) == "-":
-            text = sys.stdin.read() if sys.stdin is not None else ""
-        else:
-            text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise StudyError(f"cannot read {file}: {exc.strerror}") from None
-    except (UnicodeDecodeError, ValueError):
-        raise StudyError(f"{file} is not UTF-8 text") from None
+    text = _read_bounded(file)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -89,3 +80,50 @@ def import_(
             style="good",
         )
     )
+
+
+MAX_IMPORT_BYTES = 256 * 1024 * 1024  # a year of daily study exports to a few MiB
+_CHUNK = 1024 * 1024
+
+
+def _read_bounded(file: Path) -> str:
+    """The import's text, read to at most MAX_IMPORT_BYTES (so `study import /dev/zero` stops)."""
+    too_big = StudyError(
+        f"{file} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB: not a studycli export",
+        "`study export` writes a few MiB for years of study; check the file name",
+    )
+    try:
+        if str(file) == "-":
+            if sys.stdin is None:
+                return ""
+            stream = getattr(sys.stdin, "buffer", None)
+            if stream is None:  # a text-only stdin (test runners)
+                text = sys.stdin.read(MAX_IMPORT_BYTES + 1)
+                if len(text) > MAX_IMPORT_BYTES:
+                    raise too_big
+                return text
+            data = _read_chunks(stream, too_big)
+        else:
+            with file.open("rb") as handle:
+                data = _read_chunks(handle, too_big)
+    except IsADirectoryError:
+        raise StudyError(f"cannot read {file}: it is a folder") from None
+    except OSError as exc:
+        raise StudyError(f"cannot read {file}: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise StudyError(f"{file} is not UTF-8 text") from None
+
+
+def _read_chunks(stream: BinaryIO, too_big: StudyError) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > MAX_IMPORT_BYTES:
+            raise too_big
+        chunks.append(chunk)

@@ -10,6 +10,7 @@ import typer
 
 from .. import config, memory, report, stats
 from ..errors import StudyError
+from ..textsafe import write_json
 from ..usecases.day import load_day
 from .app import Shell, app, guarded
 from .scope import resolve_areas
@@ -90,7 +91,7 @@ def report_command(
         )
     )
     if fmt is Format.json:
-        shell.out.file.write(json.dumps(report.to_json(built), indent=2, ensure_ascii=False) + "\n")
+        write_json(shell.out.file, json.dumps(report.to_json(built), indent=2, ensure_ascii=False) + "\n")
     elif fmt is Format.markdown:
         shell.out.file.write(report.to_markdown(built))
     else:

@@ -14,6 +14,7 @@ from .. import daily
 from ..model import Item
 from ..session import CheckRun, summarise
 from ..stats import due_outlook
+from ..textsafe import write_json
 from ..ui.console import untrusted
 from ..usecases.day import Day
 from ..usecases.grading import Recorder
@@ -43,7 +44,7 @@ def print_preview(shell: Shell, items: list[Item], day: Day, as_json: bool, titl
                 for i in items
             ],
         }
-        shell.out.file.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        write_json(shell.out.file, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return
     table = Table(title=f"{title} for {day.today.isoformat()}", title_justify="left")
     table.add_column("#", justify="right", style="muted")
