@@ -84,5 +84,5 @@ def review(
         else:
             nothing_to_do(shell, day, "no reviews are due" + (" in that scope" if scope else ""))
         return
-    shell.out.print(today_line(day, 0, len(items)))
+    shell.out.print(today_line(day, 0, len(items), reviews_only=True))
     run_session(shell, day, items, "review", "Review")

@@ -103,15 +103,16 @@ def nothing_to_do(shell: Shell, day: Day, what: str) -> None:
     shell.out.print(Text(f"Nothing to study right now: {what}.{nxt}", style="good"), soft_wrap=False)
 
 
-def today_line(day: Day, new: int, reviews: int) -> Text:
+def today_line(day: Day, new: int, reviews: int, reviews_only: bool = False) -> Text:
     """What this sitting asks and what today holds beyond it, stated before the first question."""
     lim = day.limits
     text = Text("Today: ", style="heading")
-    text.append(f"{new} new", style="accent")
-    cap = f" (cap {lim.new_per_day}/day"
-    cap += f", {lim.new_today} done)" if lim.new_today else ")"
-    text.append(cap, style="muted")
-    text.append(" · ")
+    if not reviews_only:
+        text.append(f"{new} new", style="accent")
+        cap = f" (cap {lim.new_per_day}/day"
+        cap += f", {lim.new_today} done)" if lim.new_today else ")"
+        text.append(cap, style="muted")
+        text.append(" · ")
     text.append(f"{reviews} review{'s' if reviews != 1 else ''}", style="accent")
     due = min(daily.due_in_days(day.live_states().values(), day.today, 1), lim.reviews_left)
     after = max(0, due - reviews)
