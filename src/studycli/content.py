@@ -14,6 +14,7 @@ from .deckcache import DeckCache, stamp
 from .decks import deck_id_for, iter_deck_files, load_deck_file
 from .model import Collection, Deck, Diagnostic, Plan
 from .plans import iter_plan_files, load_plan_file
+from .vocab import Severity
 
 
 def load_collection(dirs: ContentDirs, cache_path: Path | None = None) -> Collection:
@@ -54,7 +55,7 @@ def _usable(root: Path, bundled: bool, kind: str, diagnostics: list[Diagnostic])
     if not bundled:
         diagnostics.append(
             Diagnostic(
-                str(root), 0, f"{kind} folder does not exist (from settings or environment)", "warning"
+                str(root), 0, f"{kind} folder does not exist (from settings or environment)", Severity.WARNING
             )
         )
     return False

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .model import CardState
+from .vocab import Source
 
 INTERVIEW_SPREAD_DAYS = 5  # pulled-forward reviews land at least in the last 5 days before the interview
 MAX_SPREAD_DAYS = 14  # ... and, for well-learnt cards, up to 14 days before it
@@ -278,7 +279,7 @@ def limits(
     for card_id, source, repeat in today_reviews:
         if repeat:
             continue
-        if source == "new":
+        if source == Source.NEW:
             introduced.add(card_id)
         else:
             reviews_today += 1

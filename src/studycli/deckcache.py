@@ -22,6 +22,7 @@ from typing import Any
 
 from .decks import PARSER_VERSION, ParsedDeck
 from .model import Card, CardKind, Deck, Diagnostic, Option
+from .vocab import Severity
 
 FORMAT = f"studycli-deck-cache/json/2/parser-{PARSER_VERSION}"
 
@@ -86,7 +87,7 @@ def encode(parsed: ParsedDeck) -> list[Any]:
 def decode(data: Any) -> ParsedDeck:
     """The inverse of `encode`; raises TypeError/ValueError on anything it did not write."""
     raw_deck, raw_diags = data
-    diags = tuple(Diagnostic(_str(p), _int(n), _str(m), _str(s)) for p, n, m, s in raw_diags)
+    diags = tuple(Diagnostic(_str(p), _int(n), _str(m), Severity(_str(s))) for p, n, m, s in raw_diags)
     if raw_deck is None:
         return ParsedDeck(None, diags)
     (deck_id, title, area, category, summary, path), lists, raw_cards, bundled = raw_deck

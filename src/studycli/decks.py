@@ -22,6 +22,7 @@ from . import yamlsrc
 from .files import content_id, iter_content_files, name_problem, read_source
 from .model import CATEGORIES, LEVELS, Card, CardKind, Deck, Diagnostic, Option
 from .textsafe import clean, describe_unsafe, has_unsafe, unsafe_lines
+from .vocab import Severity
 
 DECK_KEYS = ("title", "area", "category", "levels", "skills", "subtopics", "sources")
 REQUIRED_KEYS = ("title", "area")
@@ -66,7 +67,7 @@ def parse_deck(text: str, deck_id: str, path: str = "<deck>", bundled: bool = Fa
     path = clean(path, line=True)
     deck_id = clean(deck_id, line=True)
 
-    def report(line: int, message: str, severity: str = "error") -> None:
+    def report(line: int, message: str, severity: Severity = Severity.ERROR) -> None:
         diags.append(Diagnostic(path, line, message, severity))
 
     report_unsafe_source(text, report)
@@ -97,7 +98,7 @@ def parse_deck(text: str, deck_id: str, path: str = "<deck>", bundled: bool = Fa
 
     summary, cards = _parse_body(content, deck_id, body_line, report)
     if not cards:
-        report(body_line, "deck has no cards: add a '## Question' heading", "warning")
+        report(body_line, "deck has no cards: add a '## Question' heading", Severity.WARNING)
     deck = Deck(
         id=deck_id,
         summary=clean(summary),
@@ -116,10 +117,10 @@ def report_unsafe_source(text: str, report: Any) -> None:
         report(
             line,
             "terminal control characters, bidi or invisible characters (or an entity for one) found; they are not shown",
-            "warning",
+            Severity.WARNING,
         )
     if total > len(lines):
-        report(lines[-1], f"… and {total - len(lines)} more line(s) like that", "warning")
+        report(lines[-1], f"… and {total - len(lines)} more line(s) like that", Severity.WARNING)
 
 
 def _clean_fields(values: dict[str, Any], meta: yamlsrc.Located, report: Any) -> dict[str, Any]:
@@ -132,7 +133,7 @@ def _clean_fields(values: dict[str, Any], meta: yamlsrc.Located, report: Any) ->
                 report(
                     meta.line(*where),
                     f"{where[0]!r} holds characters that are not shown ({describe_unsafe(text)}); removed",
-                    "warning",
+                    Severity.WARNING,
                 )
             return " ".join(clean(text, line=True).split())
         return text
@@ -185,7 +186,7 @@ def _check_meta(meta: yamlsrc.Located, report: Any) -> dict[str, Any] | None:
                 report(meta.line(key, i), f"level {item!r} is not one of {', '.join(LEVELS)}")
                 continue
             if item in seen:  # a set: 100,000 subtopics must not cost 10^10 comparisons
-                report(meta.line(key, i), f"duplicate {key} entry {item!r}", "warning")
+                report(meta.line(key, i), f"duplicate {key} entry {item!r}", Severity.WARNING)
                 continue
             seen.add(item)
             items.append(item)
@@ -228,7 +229,7 @@ def _parse_body(content: str, deck_id: str, body_line: int, report: Any) -> tupl
             report(
                 body_line + token.map[0],
                 "underlined (setext) heading is not a card; write '## Question' instead",
-                "warning",
+                Severity.WARNING,
             )
         if sections:
             sections[-1].tokens.append(token)
@@ -285,7 +286,7 @@ def _parse_card(
     question = " ".join(clean(question, line=True).split())
     if options:
         if not explanation:
-            report(line_no, "multiple-choice card has no explanation after its options", "warning")
+            report(line_no, "multiple-choice card has no explanation after its options", Severity.WARNING)
         return Card(
             id=card_id,
             deck_id=deck_id,

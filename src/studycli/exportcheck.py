@@ -18,6 +18,7 @@ from typing import Any
 
 from . import schema
 from .errors import StudyError
+from .rules import MIN_EF
 
 EXPORT_FORMAT = "studycli-export"
 EXPORT_VERSION = 1  # version 1 is the only one so far; its files from every release import
@@ -156,7 +157,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-_EF = _real(schema.MIN_EF, schema.MAX_EF)
+_EF = _real(MIN_EF, schema.MAX_EF)
 _INTERVAL = _int(0, schema.MAX_INTERVAL)
 _COUNT = _int(0, schema.MAX_COUNT)
 _ROW_ID = _int(1, 2**53)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .model import Diagnostic
 from .textsafe import clean, describe_unsafe, has_unsafe
+from .vocab import Severity
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # far above any real deck (the largest bundled one is ~60 kB)
 
@@ -52,7 +53,7 @@ def iter_content_files(
         except OSError as exc:
             if problems is not None:
                 shown = clean(str(folder), line=True)
-                problems.append(Diagnostic(shown, 0, f"cannot read folder: {_reason(exc)}", "warning"))
+                problems.append(Diagnostic(shown, 0, f"cannot read folder: {_reason(exc)}", Severity.WARNING))
     found.sort(key=lambda name: name.split(os.sep))  # the order sorting the Paths would give
     return [Path(name) for name in found]
 
@@ -80,7 +81,7 @@ def name_problem(path: Path, root: Path) -> Diagnostic | None:
         0,
         f"file or folder name holds characters that are not shown ({describe_unsafe(raw)}); "
         f"its id is {content_id(path, root)!r}: rename it",
-        "warning",
+        Severity.WARNING,
     )
 
 

@@ -16,13 +16,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Deck, GapRating
+from .vocab import Rating
 
-RATINGS: tuple[str, ...] = ("know", "unsure", "dunno")
-KEY_TO_RATING: dict[str, str] = {"k": "know", "u": "unsure", "d": "dunno"}
+RATINGS: tuple[Rating, ...] = tuple(Rating)
+KEY_TO_RATING: dict[str, Rating] = {"k": Rating.KNOW, "u": Rating.UNSURE, "d": Rating.DUNNO}
 CATEGORY_RANK: dict[str, int] = {"must": 0, "good-to-know": 1, "specialisation": 2}
 # How strongly a topic should be pushed into knowledge checks (lower comes first).
-RATING_PRIORITY: dict[str | None, int] = {"dunno": 0, "unsure": 1, None: 2, "know": 3}
-RATING_SCORE: dict[str, float] = {"know": 1.0, "unsure": 0.5, "dunno": 0.0}
+RATING_PRIORITY: dict[str | None, int] = {Rating.DUNNO: 0, Rating.UNSURE: 1, None: 2, Rating.KNOW: 3}
+RATING_SCORE: dict[str, float] = {Rating.KNOW: 1.0, Rating.UNSURE: 0.5, Rating.DUNNO: 0.0}
 
 Key = tuple[str, str]  # (deck id, subtopic text)
 
@@ -217,7 +218,7 @@ def priorities(
     ranked: list[tuple[tuple[int, int, int, int], Priority]] = []
     for n, item in enumerate(items):
         rating = current.get(item.key)
-        if rating not in ("dunno", "unsure"):
+        if rating not in (Rating.DUNNO, Rating.UNSURE):
             continue
         in_plan = item.deck_id in reached_set
         key = (RATING_PRIORITY[rating], CATEGORY_RANK.get(item.category, 3), 0 if in_plan else 1, n)

@@ -10,6 +10,7 @@ from .config import ContentDirs
 from .decks import iter_deck_files, load_deck_file
 from .model import Collection, Diagnostic
 from .plans import iter_plan_files, load_plan_file
+from .vocab import Severity
 
 DECK_SUFFIXES = (".md",)
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -22,11 +23,11 @@ class LintResult:
 
     @property
     def errors(self) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == "error")
+        return sum(1 for d in self.diagnostics if d.severity == Severity.ERROR)
 
     @property
     def warnings(self) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == "warning")
+        return sum(1 for d in self.diagnostics if d.severity == Severity.WARNING)
 
 
 def orphaned_progress(progress: Mapping[str, str], collection: Collection) -> list[Diagnostic]:
@@ -47,7 +48,7 @@ def orphaned_progress(progress: Mapping[str, str], collection: Collection) -> li
                 0,
                 f"{len(card_ids)} card(s) of {deck_id!r} have progress but {where} "
                 f"(progress kept, not deleted): {sample}",
-                "warning",
+                Severity.WARNING,
             )
         )
     return diags
@@ -82,7 +83,7 @@ def lint_paths(paths: Sequence[Path], dirs: ContentDirs, collection: Collection)
             found_plans = [(f, path) for f in iter_plan_files(path, diags)]
             if not found_decks and not found_plans:
                 diags.append(
-                    Diagnostic(str(path), 0, "folder holds no decks (.md) or plans (.yaml)", "warning")
+                    Diagnostic(str(path), 0, "folder holds no decks (.md) or plans (.yaml)", Severity.WARNING)
                 )
             deck_files += found_decks
             plan_files += found_plans

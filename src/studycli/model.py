@@ -11,6 +11,8 @@ from datetime import date
 from enum import Enum
 from pathlib import Path
 
+from .vocab import Rating, SessionKind, SessionStatus, Severity, Source
+
 CATEGORIES = ("must", "good-to-know", "specialisation")
 LEVELS = ("mid", "senior", "principal")
 
@@ -144,7 +146,7 @@ class Diagnostic:
     path: str
     line: int
     message: str
-    severity: str = "error"  # error | warning
+    severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -156,14 +158,14 @@ class Item:
     """One question to ask in a knowledge check."""
 
     card: Card
-    source: str  # "new" | "review"
+    source: Source
     repeat: bool = False
 
 
 @dataclass(frozen=True)
 class GradedItem:
     card_id: str
-    source: str
+    source: Source
     quality: int
     repeat: bool
 
@@ -195,7 +197,7 @@ class GapRating:
 
     deck_id: str
     subtopic: str
-    rating: str  # know | unsure | dunno
+    rating: Rating
     day: date
     session_id: int | None = None
     seq: int = 0  # insertion order, breaks ties between ratings given on the same day
@@ -211,7 +213,7 @@ class ReviewRow:
     day: date
     card_id: str
     deck_id: str
-    source: str
+    source: Source
     quality: int
     seconds: float | None
     repeat: bool
@@ -222,10 +224,10 @@ class ReviewRow:
 @dataclass(frozen=True)
 class SessionRow:
     id: int
-    kind: str
+    kind: SessionKind
     day: date
     started_at: str
     ended_at: str | None
     plan_id: str | None
     planned: int
-    status: str
+    status: SessionStatus

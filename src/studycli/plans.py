@@ -20,6 +20,7 @@ from .files import content_id, iter_content_files, name_problem, read_source
 from .model import Collection as CollectionOfContent
 from .model import Diagnostic, Plan, Week
 from .textsafe import clean, describe_unsafe, has_unsafe, unsafe_lines
+from .vocab import Severity
 
 PLAN_KEYS = ("title", "description", "weeks")
 WEEK_KEYS = ("week", "theme", "topics", "goals", "days")
@@ -43,7 +44,7 @@ def parse_plan(
     path = clean(path, line=True)
     plan_id = clean(plan_id, line=True)
 
-    def report(line: int, message: str, severity: str = "error") -> None:
+    def report(line: int, message: str, severity: Severity = Severity.ERROR) -> None:
         diags.append(Diagnostic(path, line, message, severity))
 
     lines, total = unsafe_lines(text)
@@ -51,10 +52,10 @@ def parse_plan(
         report(
             line,
             "terminal control characters, bidi or invisible characters found; they are not shown",
-            "warning",
+            Severity.WARNING,
         )
     if total > len(lines):
-        report(lines[-1], f"… and {total - len(lines)} more line(s) like that", "warning")
+        report(lines[-1], f"… and {total - len(lines)} more line(s) like that", Severity.WARNING)
     try:
         doc = yamlsrc.load(clean(text))
     except yamlsrc.YamlError as exc:
@@ -69,7 +70,7 @@ def parse_plan(
                 doc.line(*where),
                 f"{next(p for p in reversed(where) if isinstance(p, str))!r} holds characters that are "
                 f"not shown ({describe_unsafe(text)}); removed",
-                "warning",
+                Severity.WARNING,
             )
         return clean(text, line=not multiline).strip()
 
@@ -194,7 +195,9 @@ def _topic_list(
             ok = False
             continue
         if has_unsafe(topic):
-            report(doc.line(*where, i), f"topic {topic!r} holds characters that are not shown", "warning")
+            report(
+                doc.line(*where, i), f"topic {topic!r} holds characters that are not shown", Severity.WARNING
+            )
         topic = clean(topic, line=True).strip()
         if known_topics is not None and topic not in known_topics:
             unknown += 1

@@ -16,6 +16,7 @@ from . import daily, gaps, memory, stats
 from .model import CardState, Deck, GapRating, Plan, ReviewRow, SessionRow
 from .plans import position
 from .textsafe import md_code, md_text
+from .vocab import SessionKind, SessionStatus, Source
 
 SCHEMA_VERSION = 2
 RECALL_DAYS = 30
@@ -164,7 +165,8 @@ def build(inp: ReportInputs) -> Report:
         plan_topic_ids = set(plan.topics)  # once: Plan.topics is recomputed on each access
         plan_cards = {c.id for d in inp.decks if d.id in plan_topic_ids for c in d.cards}
         checked_today = any(
-            s.kind == "check" and s.day == today and s.status == "completed" for s in inp.sessions
+            s.kind == SessionKind.CHECK and s.day == today and s.status == SessionStatus.COMPLETED
+            for s in inp.sessions
         )
         if inp.plan_start is None:
             plan_section = PlanSection(
@@ -193,7 +195,9 @@ def build(inp: ReportInputs) -> Report:
             )
 
     # Today
-    completed_days = [s.day for s in inp.sessions if s.kind == "check" and s.status == "completed"]
+    completed_days = [
+        s.day for s in inp.sessions if s.kind == SessionKind.CHECK and s.status == SessionStatus.COMPLETED
+    ]
     due_now = stats.due_outlook(states, today, card_ids).due_now
 
     # Sessions (first attempts only; scoped to the area's cards when --area is given)
@@ -250,7 +254,7 @@ def build(inp: ReportInputs) -> Report:
         work = daily.workload(states.values(), today, limits.new_per_day, inp.seconds)
         review_recall = stats.Tally()
         for r in reviews:
-            if not r.repeat and r.source == "review" and since <= r.day <= today:
+            if not r.repeat and r.source == Source.REVIEW and since <= r.day <= today:
                 review_recall = review_recall.add(r.quality)
         fc = daily.projected_forecast(states.values(), today, FORECAST_DAYS, review_limit, review_recall.rate)
 

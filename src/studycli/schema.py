@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # The bounds that CHECK constraints and import validation share (validation says them in words).
-MIN_EF = 1.3  # SM-2's floor
+FROZEN_MIN_EF = 1.3  # rules.MIN_EF as migration 0002 spelt it (a test keeps them equal)
 MAX_EF = 100.0  # ~1000 perfect answers in a row; anything above is corrupt data
 MAX_INTERVAL = 365_000  # days; SM-2 cannot get here in a lifetime
 MAX_COUNT = 1_000_000  # repetitions, lapses, reviews, planned
@@ -35,6 +35,9 @@ DATE_MIN = "1970-01-01"
 DATE_MAX = "2999-12-31"  # room for SM-2's longest intervals, far from date arithmetic overflow
 MAX_ID = 300  # card, deck and plan ids
 MAX_TEXT = 10_000  # setting values, subtopics
+# Frozen with migration 0002 (its CHECKs spell these out): never derived from the Enums in
+# vocab.py, so adding a member there cannot silently change a released migration. A test checks
+# that vocab.py and these agree; a new member needs a new migration.
 SESSION_KINDS = ("check", "gaps", "review", "mock")
 SESSION_STATUSES = ("open", "completed", "interrupted")
 REVIEW_SOURCES = ("new", "review")
@@ -142,7 +145,7 @@ def _count(column: str, nullable: bool = False) -> str:
 
 
 def _ef(column: str, nullable: bool = False) -> str:
-    check = f"({column} BETWEEN {MIN_EF} AND {MAX_EF})"
+    check = f"({column} BETWEEN {FROZEN_MIN_EF} AND {MAX_EF})"
     return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
 
 

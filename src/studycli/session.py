@@ -22,7 +22,8 @@ from datetime import date
 from . import daily, gaps, sm2
 from .model import Card, CardState, Deck, GapRating, GradedItem, Item, Plan
 from .plans import position
-from .sm2 import REPEAT_BELOW
+from .rules import REPEAT_BELOW
+from .vocab import Source
 
 
 def quotas(size: int, new_ratio: float, new_available: int, review_available: int) -> tuple[int, int]:
@@ -157,8 +158,8 @@ def build_check(
         review_available = min(review_available, request.reviews_left)
     n_new, n_review = quotas(request.size, request.new_ratio, new_available, review_available)
     return interleave(
-        [Item(card, "new") for card in fresh[:n_new]],
-        [Item(card, "review") for card in reviews[:n_review]],
+        [Item(card, Source.NEW) for card in fresh[:n_new]],
+        [Item(card, Source.REVIEW) for card in reviews[:n_review]],
     )
 
 
@@ -175,7 +176,7 @@ def build_review(
     due = review_pool(cards, states, today)
     if limit is not None:
         due = due[: max(0, limit)]
-    return [Item(card, "review") for card in due]
+    return [Item(card, Source.REVIEW) for card in due]
 
 
 def state_after(
@@ -255,8 +256,8 @@ class CheckSummary:
 
 def summarise(graded: Sequence[GradedItem], planned: int) -> CheckSummary:
     first = [g for g in graded if not g.repeat]
-    new = [g.quality for g in first if g.source == "new"]
-    review = [g.quality for g in first if g.source == "review"]
+    new = [g.quality for g in first if g.source == Source.NEW]
+    review = [g.quality for g in first if g.source == Source.REVIEW]
 
     def score(qualities: Sequence[int]) -> float | None:
         return sum(qualities) / (5 * len(qualities)) if qualities else None

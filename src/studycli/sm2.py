@@ -22,11 +22,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from .model import CardState
+from .rules import INITIAL_EF, MIN_EF, PASS_QUALITY, QUALITY_MAX, QUALITY_MIN, REPEAT_BELOW
 
-INITIAL_EF = 2.5
-MIN_EF = 1.3
-PASS_QUALITY = 3  # q >= 3 counts as recalled
-REPEAT_BELOW = 4  # rule 7: items graded below 4 come back in the same session
+__all__ = ["INITIAL_EF", "MIN_EF", "PASS_QUALITY", "REPEAT_BELOW", "new_state", "review"]
 
 
 class InvalidQuality(ValueError):
@@ -53,7 +51,7 @@ def next_interval(repetitions: int, previous_interval: int, ef: float) -> int:
 
 def review(state: CardState, quality: int, today: date) -> CardState:
     """The state after grading `state` with `quality` on `today`."""
-    if isinstance(quality, bool) or not isinstance(quality, int) or not 0 <= quality <= 5:
+    if isinstance(quality, bool) or not isinstance(quality, int) or not QUALITY_MIN <= quality <= QUALITY_MAX:
         raise InvalidQuality(f"quality must be an integer from 0 to 5, got {quality!r}")
     if quality >= PASS_QUALITY:
         ef = updated_ef(state.ef, quality)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .model import CardState, ReviewRow, SessionRow
+from .rules import LEECH_LAPSES, MIN_EF, PASS_QUALITY
+from .vocab import SessionKind, Source
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,8 @@ def due_outlook(
 # - Day boundaries are the `day` each review was logged under (the study day, which honours
 #   STUDY_TODAY), never wall-clock timestamps.
 
-RECALLED = 3
-LEECH_LAPSES = 4
-EF_FLOOR = 1.3
+RECALLED = PASS_QUALITY
+EF_FLOOR = MIN_EF
 
 
 def first_attempts(reviews: Iterable[ReviewRow]) -> list[ReviewRow]:
@@ -105,12 +106,12 @@ def session_scores(sessions: Iterable[SessionRow], reviews: Iterable[ReviewRow])
             by_session.setdefault(r.session_id, []).append(r)
     scores: list[SessionScore] = []
     for s in sessions:
-        if s.kind != "check" or s.id not in by_session:
+        if s.kind != SessionKind.CHECK or s.id not in by_session:
             continue
         items = new = review = Tally()
         for r in by_session[s.id]:
             items = items.add(r.quality)
-            if r.source == "new":
+            if r.source == Source.NEW:
                 new = new.add(r.quality)
             else:
                 review = review.add(r.quality)

@@ -54,6 +54,7 @@ from .errors import GradeConflict, StudyError
 from .exportcheck import EXPORT_FORMAT, EXPORT_VERSION, TABLE_OF, validate
 from .model import CardState, GapRating, ReviewRow, SessionRow
 from .schema import MAX_SECONDS, MIGRATIONS, SCHEMA_VERSION, TABLES
+from .vocab import Rating, SessionKind, SessionStatus, Source
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -638,7 +639,7 @@ class Store:
             GapRating(
                 deck_id=row["deck_id"],
                 subtopic=row["subtopic"],
-                rating=row["rating"],
+                rating=Rating(row["rating"]),
                 day=date.fromisoformat(row["day"]),
                 session_id=row["session_id"],
                 seq=row["id"],
@@ -669,13 +670,13 @@ class Store:
         return [
             SessionRow(
                 id=row["id"],
-                kind=row["kind"],
+                kind=SessionKind(row["kind"]),
                 day=date.fromisoformat(row["day"]),
                 started_at=row["started_at"],
                 ended_at=row["ended_at"],
                 plan_id=row["plan_id"],
                 planned=row["planned"],
-                status=row["status"],
+                status=SessionStatus(row["status"]),
             )
             for row in self._query(sql + " ORDER BY id", params)
         ]
@@ -836,7 +837,7 @@ def _review(row: sqlite3.Row) -> ReviewRow:
         day=date.fromisoformat(row["day"]),
         card_id=row["card_id"],
         deck_id=row["deck_id"],
-        source=row["source"],
+        source=Source(row["source"]),
         quality=row["quality"],
         seconds=row["seconds"],
         repeat=bool(row["repeat"]),

@@ -23,6 +23,7 @@ from ..errors import StudyError
 from ..model import Collection
 from ..store import Store
 from ..ui.console import make_console, untrusted
+from ..vocab import Severity
 
 HELP = """\
 Spaced-repetition study for AI / ML / LLM engineering interviews.
@@ -87,7 +88,7 @@ class Shell:
         return load_collection(config.content_dirs(settings), config.cache_path())
 
     def warn_content(self, collection: Collection) -> None:
-        errors = [d for d in collection.diagnostics if d.severity == "error"]
+        errors = [d for d in collection.diagnostics if d.severity == Severity.ERROR]
         if errors:
             self.err.print(
                 Text(

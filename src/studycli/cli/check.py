@@ -13,6 +13,7 @@ from ..errors import StudyError
 from ..session import CheckRequest, build_check, build_review
 from ..ui.console import untrusted
 from ..usecases.day import load_day
+from ..vocab import SessionKind, Source
 from .app import Shell, app, guarded
 from .scope import check_topics
 from .studying import cap_notes, nothing_to_do, offer_review, print_preview, run_session, today_line
@@ -111,7 +112,7 @@ def check(
             ),
             soft_wrap=True,
         )
-    new = sum(1 for i in items if i.source == "new")
+    new = sum(1 for i in items if i.source == Source.NEW)
     for note in cap_notes(day, new_ratio, new, day.new_available()):
         shell.out.print(note)
     if not items:
@@ -124,9 +125,9 @@ def check(
         )
         return
     shell.out.print(today_line(day, new, len(items) - new))
-    still_due = run_session(shell, day, items, "check", "Knowledge check")
+    still_due = run_session(shell, day, items, SessionKind.CHECK, "Knowledge check")
     if still_due and offer_review(shell, still_due, minutes(day.workload().minutes_for(still_due))):
         day = load_day(store, collection, store.settings(), today)
         reviews = build_review(today, day.decks, day.states, day.limits.reviews_left)
         if reviews:
-            run_session(shell, day, reviews, "review", "Review")
+            run_session(shell, day, reviews, SessionKind.REVIEW, "Review")

@@ -12,6 +12,7 @@ from rich.text import Text
 from .. import config, gaps, plans
 from ..errors import StudyError
 from ..plans import resolve_plan
+from ..vocab import SessionKind, SessionStatus
 from .app import Shell, app, guarded
 from .scope import check_topics, resolve_areas
 
@@ -145,7 +146,7 @@ def _walk(shell: Shell, chosen: list[gaps.Subtopic], current: dict[gaps.Key, str
     from ..ui.prompt import KeyPrompter, LinePrompter
 
     store = shell.store
-    session_id = store.start_session("gaps", today, planned=len(chosen))
+    session_id = store.start_session(SessionKind.GAPS, today, planned=len(chosen))
 
     def record(item: gaps.Subtopic, rating: str) -> None:
         store.record_gap_rating(
@@ -168,10 +169,10 @@ def _walk(shell: Shell, chosen: list[gaps.Subtopic], current: dict[gaps.Key, str
         )
     )
     walk = gaps.GapWalk(chosen)
-    status = "interrupted"
+    status = SessionStatus.INTERRUPTED
     try:
         outcome = run_walk(shell.out, prompter, walk, current, record)
-        status = "completed" if walk.done else "interrupted"
+        status = SessionStatus.COMPLETED if walk.done else SessionStatus.INTERRUPTED
     finally:
         store.end_session(session_id, status)
     if outcome.status == "interrupted":

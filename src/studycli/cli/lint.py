@@ -11,6 +11,7 @@ from rich.text import Text
 from .. import config
 from ..content import load_collection
 from ..ui.console import untrusted
+from ..vocab import Severity
 from .app import Shell, app, guarded
 
 
@@ -38,7 +39,7 @@ def lint(
     else:
         result = lint_all(collection, store.deck_of_states(), count_files(dirs))
     for diag in result.diagnostics:
-        style = "bad" if diag.severity == "error" else "warn"
+        style = "bad" if diag.severity == Severity.ERROR else "warn"
         where = f"{diag.path}:{diag.line}" if diag.line else diag.path
         shell.out.print(
             Text.assemble(

@@ -10,6 +10,7 @@ from .. import config
 from ..errors import StudyError
 from ..session import build_review
 from ..usecases.day import load_day
+from ..vocab import SessionKind
 from .app import Shell, app, guarded
 from .scope import check_topics, resolve_areas
 from .studying import nothing_to_do, print_preview, run_session, today_line
@@ -85,4 +86,4 @@ def review(
             nothing_to_do(shell, day, "no reviews are due" + (" in that scope" if scope else ""))
         return
     shell.out.print(today_line(day, 0, len(items), reviews_only=True))
-    run_session(shell, day, items, "review", "Review")
+    run_session(shell, day, items, SessionKind.REVIEW, "Review")

@@ -18,6 +18,7 @@ from ..textsafe import write_json
 from ..ui.console import untrusted
 from ..usecases.day import Day
 from ..usecases.grading import Recorder
+from ..vocab import SessionStatus, Source
 from .app import Shell
 
 
@@ -70,15 +71,15 @@ def run_session(shell: Shell, day: Day, items: list[Item], kind: str, title: str
     record = Recorder(store, session_id, day.today, states, day.limits.interview, timed=interactive)
     prompter = KeyPrompter(shell.out) if interactive else LinePrompter(shell.out, shell.err)
     run = CheckRun(items)
-    status = "interrupted"  # what the session row says if anything below blows up
+    status = SessionStatus.INTERRUPTED  # what the session row says if anything below blows up
     try:
         outcome = run_check(shell.out, prompter, run, day.decks, record)
-        status = "completed" if outcome.status == "completed" else "interrupted"
+        status = SessionStatus.COMPLETED if outcome.status == "completed" else SessionStatus.INTERRUPTED
     finally:
         store.end_session(session_id, status)
     card_ids = day.card_ids
     outlook = due_outlook(states, day.today, card_ids)
-    done_reviews = sum(1 for g in run.graded if not g.repeat and g.source == "review")
+    done_reviews = sum(1 for g in run.graded if not g.repeat and g.source == Source.REVIEW)
     reviews_left = max(0, day.limits.reviews_left - done_reviews)
     still_due = min(outlook.due_now, reviews_left)
     render_summary(

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from ..errors import GradeConflict
 from ..model import CardKind, Deck, Item
+from ..rules import MCQ_CORRECT, MCQ_WRONG, REPEAT_BELOW
 from ..session import CheckRun, CheckSummary
 from ..stats import DueOutlook
 from .console import untrusted, untrusted_markdown
@@ -28,8 +29,6 @@ GRADE_LEGEND = (
     ("4", "good"),
     ("5", "easy"),
 )
-MCQ_CORRECT = 4
-MCQ_WRONG = 1
 QUIT = "q"
 
 Recorder = Callable[[Item, int, float], None]
@@ -199,7 +198,7 @@ def run_check(
                 continue
             answer.acknowledge()
             run.grade(quality)
-            if quality < 4 and not item.repeat:
+            if quality < REPEAT_BELOW and not item.repeat:
                 console.print(Text("↻ this one comes back at the end of the check", style="muted"))
     except KeyboardInterrupt:
         console.print()
