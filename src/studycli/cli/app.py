@@ -23,6 +23,7 @@ from ..errors import StudyError
 from ..model import Collection
 from ..store import Store
 from ..ui.console import make_console, untrusted
+from ..usecases.context import Context
 from ..vocab import Severity
 
 HELP = """\
@@ -83,6 +84,15 @@ class Shell:
     def _notify(self, store: Store) -> None:
         for notice in store.notices:
             self.err.print(Text.assemble(Text("warning: ", style="warn"), Text(notice)), soft_wrap=True)
+
+    def context(self, write: bool = True) -> Context:
+        """The use cases' view of the world: a writable store, or a read-only one for commands
+        that only look; the content with warnings about broken files said once; today."""
+        store = self.store if write else self.reader
+        settings = store.settings()
+        collection = self.collection(settings)
+        self.warn_content(collection)
+        return Context(store, collection, settings, config.today())
 
     def collection(self, settings: dict[str, str]) -> Collection:
         return load_collection(config.content_dirs(settings), config.cache_path())

@@ -1,4 +1,4 @@
-"""`study check`: today's knowledge check."""
+"""`study check`: today's knowledge check (parse, call `usecases.check`, render)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,11 @@ from rich.text import Text
 from .. import config
 from ..daily import minutes
 from ..errors import StudyError
-from ..session import CheckRequest, build_check, build_review
 from ..ui.console import untrusted
-from ..usecases.day import load_day
-from ..vocab import SessionKind, Source
+from ..usecases.check import follow_up_review, plan_check, start_plan_on_first_check
+from ..vocab import SessionKind
 from .app import Shell, app, guarded
-from .scope import check_topics
-from .studying import cap_notes, nothing_to_do, offer_review, print_preview, run_session, today_line
+from .studying import nothing_to_do, offer_review, print_preview, run_session, today_line
 
 
 @app.command()
@@ -74,60 +72,33 @@ def check(
     """
     if as_json and not preview:
         raise StudyError("--json goes with --preview", "use `study check --preview --json`")
-    today = config.today()
-    store = shell.reader if preview else shell.store
-    settings = store.settings()
-    collection = shell.collection(settings)
-    shell.warn_content(collection)
-    topics = list(dict.fromkeys(topic or []))
-    check_topics(topics, collection)
-    day = load_day(store, collection, settings, today)
-
-    request = CheckRequest(
-        today,
-        size if size is not None else day.limits.check_size,
-        new_ratio,
-        tuple(topics),
-        new_left=day.limits.new_left,
-        reviews_left=day.limits.reviews_left,
-    )
-    items = build_check(request, day.decks, day.states, day.order)
-
+    ctx = shell.context(write=not preview)
+    sitting = plan_check(ctx, size, new_ratio, topic or [])
     if preview:
-        print_preview(shell, items, day, as_json, "Knowledge check")
+        print_preview(shell, sitting.items, sitting.day, as_json, "Knowledge check")
         return
 
-    active = day.active
-    if active.first_run and active.plan is not None:
-        store.set_settings(
-            {config.SETTING_PLAN: active.plan.id, config.SETTING_PLAN_START: today.isoformat()}
-        )
+    started = start_plan_on_first_check(ctx, sitting.day)
+    if started is not None:
         shell.out.print(
             Text.assemble(
                 Text("First run: plan ", style="muted"),
-                untrusted(repr(active.plan.id)),
+                untrusted(repr(started)),
                 Text(
                     " starts today; `study plan` shows it, `study plan --list` offers others.", style="muted"
                 ),
             ),
             soft_wrap=True,
         )
-    new = sum(1 for i in items if i.source == Source.NEW)
-    for note in cap_notes(day, new_ratio, new, day.new_available()):
-        shell.out.print(note)
-    if not items:
-        nothing_to_do(
-            shell,
-            day,
-            "no reviews are due and today's plan topics have no new cards"
-            if day.limits.new_left or new_ratio == 0
-            else "no reviews are due and today's new cards are done",
-        )
+    for note in sitting.notes:
+        shell.out.print(Text(note, style="muted"))
+    if not sitting.items:
+        nothing_to_do(shell, sitting.day, sitting.empty)
         return
-    shell.out.print(today_line(day, new, len(items) - new))
-    still_due = run_session(shell, day, items, SessionKind.CHECK, "Knowledge check")
+    shell.out.print(today_line(sitting.day, sitting.new, sitting.reviews))
+    day = sitting.day
+    still_due = run_session(shell, day, sitting.items, SessionKind.CHECK, "Knowledge check")
     if still_due and offer_review(shell, still_due, minutes(day.workload().minutes_for(still_due))):
-        day = load_day(store, collection, store.settings(), today)
-        reviews = build_review(today, day.decks, day.states, day.limits.reviews_left)
-        if reviews:
-            run_session(shell, day, reviews, SessionKind.REVIEW, "Review")
+        follow = follow_up_review(ctx)
+        if follow.items:
+            run_session(shell, follow.day, follow.items, SessionKind.REVIEW, "Review")

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from typing import Annotated
 
 import typer
 from rich.text import Text
 
-from .. import config, gaps, plans
-from ..errors import StudyError
-from ..plans import resolve_plan
-from ..vocab import SessionKind, SessionStatus
+from .. import gaps
+from ..usecases import assessment
+from ..usecases.context import Context
 from .app import Shell, app, guarded
-from .scope import check_topics, resolve_areas
-
-
-def _parse_only(only: str | None) -> tuple[str, ...]:
-    if not only:
-        return ()
-    values = tuple(dict.fromkeys(v.strip().lower() for v in only.split(",") if v.strip()))
-    bad = [v for v in values if v not in gaps.RATINGS]
-    if bad or not values:
-        raise StudyError(
-            f"--only takes ratings from know, unsure, dunno; got {only!r}", "e.g. --only unsure,dunno"
-        )
-    return values
 
 
 @app.command("gaps")
@@ -77,82 +62,30 @@ def gaps_command(
 
     When stdin is not a terminal, answers are read one key per line (k, u, d, s, b or q).
     """
-    if only and include_rated:
-        raise StudyError("--only and --all pick different subtopics; use one of them")
-    wanted_ratings = _parse_only(only)
-    today = config.today()
-    store = shell.store
-    settings = store.settings()
-    collection = shell.collection(settings)
-    shell.warn_content(collection)
-    areas = resolve_areas(list(area or []), collection)
-    topics = list(dict.fromkeys(topic or []))
-    check_topics(topics, collection)
-
-    active = resolve_plan(settings, collection, today)
-    plan_topics = active.plan.topics if active.plan else ()
-    reached: tuple[str, ...] = ()
-    if active.plan is not None and not active.first_run:
-        reached = plans.position(active.plan, active.start, today).reached_topics
-    items = gaps.inventory(collection.decks, plan_topics)
-    if not items:
-        raise StudyError("no deck has subtopics to assess", "add `subtopics:` to your decks' frontmatter")
-
-    ratings = store.gap_ratings()
-    current = gaps.latest(ratings)
-    scope = gaps.select(  # everything in scope, rated or not: the summary covers all of it
-        items,
-        current,
-        areas=areas,
-        topics=topics,
-        reached=reached if plan_to_date else None,
-        include_rated=True,
-    )
-    if plan_to_date and not reached:
-        raise StudyError(
-            "your plan has not reached any topic yet",
-            "run `study check` to start the plan, or leave out --plan-to-date",
-        )
-
+    ctx = shell.context(write=not summary)
+    plan = assessment.prepare(ctx, area or [], topic or [], plan_to_date, only, include_rated)
     interrupted = False
     if not summary:
-        chosen = gaps.select(scope, current, only=wanted_ratings, include_rated=include_rated)
-        if not chosen:
-            if wanted_ratings:
-                message = f"No subtopic in scope is currently rated {' or '.join(wanted_ratings)}."
-            else:
-                message = (
-                    "Every subtopic in scope is already rated. `--all` reassesses them all, "
-                    "`--only unsure,dunno` just the weak ones."
-                )
-            shell.out.print(Text(message, style="good"), soft_wrap=True)
+        if not plan.chosen:
+            shell.out.print(Text(plan.nothing, style="good"), soft_wrap=True)
         else:
-            interrupted = _walk(shell, chosen, current, today)
-            ratings = store.gap_ratings()
-            current = gaps.latest(ratings)
+            interrupted = _walk(shell, ctx, plan)
 
     from ..ui.gaps_view import render_summary
 
-    rows = gaps.changes(scope, ratings)
-    todo = gaps.priorities(scope, current, reached)
-    render_summary(shell.out, rows, todo, len(gaps.assessments(ratings)))
+    figures = assessment.summary(ctx, plan)
+    render_summary(shell.out, figures.rows, figures.todo, figures.assessments)
     if interrupted:
         raise typer.Exit(130)
 
 
-def _walk(shell: Shell, chosen: list[gaps.Subtopic], current: dict[gaps.Key, str], today: date) -> bool:
+def _walk(shell: Shell, ctx: Context, plan: assessment.Assessment) -> bool:
     """Run the assessment; True if it was stopped with Ctrl-C (every answer so far is saved)."""
     from ..ui.gaps_view import run_walk
     from ..ui.prompt import KeyPrompter, LinePrompter
 
-    store = shell.store
-    session_id = store.start_session(SessionKind.GAPS, today, planned=len(chosen))
-
-    def record(item: gaps.Subtopic, rating: str) -> None:
-        store.record_gap_rating(
-            session_id=session_id, day=today, deck_id=item.deck_id, subtopic=item.text, rating=rating
-        )
-
+    chosen = plan.chosen
+    record = assessment.RatingRecorder(ctx, len(chosen))
     interactive = sys.stdin is not None and sys.stdin.isatty()
     prompter = KeyPrompter(shell.out) if interactive else LinePrompter(shell.out, shell.err)
     shell.out.print(
@@ -169,12 +102,12 @@ def _walk(shell: Shell, chosen: list[gaps.Subtopic], current: dict[gaps.Key, str
         )
     )
     walk = gaps.GapWalk(chosen)
-    status = SessionStatus.INTERRUPTED
+    completed = False
     try:
-        outcome = run_walk(shell.out, prompter, walk, current, record)
-        status = SessionStatus.COMPLETED if walk.done else SessionStatus.INTERRUPTED
+        outcome = run_walk(shell.out, prompter, walk, plan.current, record)
+        completed = walk.done
     finally:
-        store.end_session(session_id, status)
+        record.finish(completed)
     if outcome.status == "interrupted":
         shell.out.print(
             Text(f"\nStopped; {outcome.rated} subtopic(s) rated, every answer saved.", style="warn")

@@ -1,4 +1,4 @@
-"""`study review`: due reviews only, most at risk first, never a new card."""
+"""`study review`: due reviews only, most at risk first, never a new card (parse, call, render)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ import typer
 
 from .. import config
 from ..errors import StudyError
-from ..session import build_review
-from ..usecases.day import load_day
+from ..usecases.check import plan_review
 from ..vocab import SessionKind
 from .app import Shell, app, guarded
-from .scope import check_topics, resolve_areas
 from .studying import nothing_to_do, print_preview, run_session, today_line
 
 
@@ -57,33 +55,13 @@ def review(
     """
     if as_json and not preview:
         raise StudyError("--json goes with --preview", "use `study review --preview --json`")
-    today = config.today()
-    store = shell.reader if preview else shell.store
-    settings = store.settings()
-    collection = shell.collection(settings)
-    shell.warn_content(collection)
-    topics = list(dict.fromkeys(topic or []))
-    check_topics(topics, collection)
-    areas = resolve_areas(area, collection) if area else []
-    scope: set[str] | None = None
-    if topics or areas:
-        scope = set(topics) | {d.id for d in collection.decks if d.area in areas}
-    day = load_day(store, collection, settings, today)
-    cap = day.limits.reviews_left if limit is None else min(limit, day.limits.reviews_left)
-    items = build_review(today, day.decks, day.states, cap, scope)
+    ctx = shell.context(write=not preview)
+    sitting = plan_review(ctx, limit, topic or [], area or [])
     if preview:
-        print_preview(shell, items, day, as_json, "Review")
+        print_preview(shell, sitting.items, sitting.day, as_json, "Review")
         return
-    if not items:
-        if day.limits.reviews_left == 0:
-            nothing_to_do(
-                shell,
-                day,
-                f"today's review_limit of {day.limits.review_limit} is reached "
-                "(`study config set review_limit N` raises it)",
-            )
-        else:
-            nothing_to_do(shell, day, "no reviews are due" + (" in that scope" if scope else ""))
+    if not sitting.items:
+        nothing_to_do(shell, sitting.day, sitting.empty)
         return
-    shell.out.print(today_line(day, 0, len(items), reviews_only=True))
-    run_session(shell, day, items, SessionKind.REVIEW, "Review")
+    shell.out.print(today_line(sitting.day, 0, len(sitting.items), reviews_only=True))
+    run_session(shell, sitting.day, sitting.items, SessionKind.REVIEW, "Review")

@@ -128,31 +128,6 @@ def today_line(day: Day, new: int, reviews: int, reviews_only: bool = False) -> 
     return text
 
 
-def cap_notes(day: Day, new_ratio: float, asked_new: int, available: int) -> list[Text]:
-    """Why a check holds fewer new cards than it could, said once, plainly."""
-    lim = day.limits
-    notes: list[Text] = []
-    if new_ratio == 0 or available == 0:
-        return notes
-    if lim.new_left == 0 and lim.new_per_day > 0:
-        notes.append(
-            Text(
-                f"Today's {lim.new_per_day} new cards are done; this check is reviews only "
-                "(`study config set new_per_day N` changes the cap).",
-                style="muted",
-            )
-        )
-    elif lim.new_per_day == 0 and lim.new_source == "final-week":
-        notes.append(
-            Text(
-                "Final week before your interview: no new cards, only reviews "
-                "(`study config set new_per_day N` overrides).",
-                style="muted",
-            )
-        )
-    return notes
-
-
 def offer_review(shell: Shell, still_due: int, minutes: str) -> bool:
     """On a terminal, ask whether to go straight on with the due reviews. Scripted runs never do."""
     if still_due <= 0:

@@ -86,7 +86,9 @@ def run_walk(
             row.add_column(overflow="fold")
             row.add_row(f"{walk.position + 1}/{len(walk.items)}", text)
             console.print(row)
-            key = prompter.choose(legend, KEYS)
+            key = prompter.choose(legend, KEYS, echo=False)
+            if key not in KEY_TO_RATING:
+                console.print(key)
             if key == "q":
                 return WalkOutcome("quit", _answered(walk))
             if key == "b":
@@ -97,7 +99,8 @@ def run_walk(
                 walk.skip()
                 continue
             rating = KEY_TO_RATING[key]
-            record(item, rating)
+            record(item, rating)  # committed before the key is echoed: what the screen shows is saved
+            console.print(key)
             walk.rate(rating)
     except EOFError:
         return WalkOutcome("eof", _answered(walk))

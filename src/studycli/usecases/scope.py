@@ -1,4 +1,4 @@
-"""Checking the topic and area names users type in options, shared by check, gaps and report."""
+"""Checking the topic and area names users type in options, shared by check, review, gaps and report."""
 
 from __future__ import annotations
 

@@ -1,0 +1,41 @@
+"""`study report` as a use case: read what the report needs, build the `Report` (pure)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .. import memory, report, stats
+from ..errors import StudyError
+from .context import Context
+from .day import load_day
+from .scope import resolve_areas
+
+
+def build_report(ctx: Context, since: date | None, area: str | None) -> report.Report:
+    """The report as of `ctx.today`, over the window from `since` (default: 30 days), in `area`."""
+    if since is not None and since > ctx.today:
+        raise StudyError(f"--since {since.isoformat()} is after today ({ctx.today.isoformat()})")
+    area_name = resolve_areas([area], ctx.collection)[0] if area else None
+    store = ctx.store
+    day = load_day(store, ctx.collection, ctx.settings, ctx.today)
+    scope = {d.id: d for d in ctx.collection.decks if area_name is None or d.area == area_name}
+    # Only the window the report looks at: the recall and check window and the activity map.
+    window = min(since or ctx.today, stats.heatmap((), ctx.today, report.HEATMAP_WEEKS).start)
+    return report.build(
+        report.ReportInputs(
+            today=ctx.today,
+            decks=ctx.collection.decks,
+            states=day.states,
+            reviews=store.reviews(since=window),
+            sessions=store.sessions(),
+            ratings=store.gap_ratings(),
+            plan=day.active.plan,
+            plan_start=None if day.active.first_run else day.active.start,
+            new_available=day.new_available(scope),  # exactly the pool `study check` draws from
+            since=since,
+            area=area_name,
+            limits=day.limits,
+            seconds=day.seconds,
+            attempts=[memory.Attempt(*a) for a in store.attempts()],
+        )
+    )
