@@ -8,9 +8,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from .. import config, storefiles
-from ..errors import StudyError
-from ..store import Store, backup_dir
+from ..usecases.backup import restore as restore_backup
 from .app import Shell, app, guarded
 
 
@@ -47,26 +45,11 @@ def restore(
     Refuses a file that is not a readable studycli store. To restore a JSON export instead, use
     `study import` on an empty store.
     """
-    if not file.is_file():
-        raise StudyError(f"no such file: {file}", f"backups live in {backup_dir(config.db_path())}")
-    with Store(file, readonly=True) as source:
-        problems = source.quick_check()
-        if problems != ["ok"]:
-            raise StudyError(f"{file} is damaged ({'; '.join(problems)}); nothing was restored")
-        path = config.db_path()
-        try:
-            store = shell.store
-        except StudyError as exc:
-            if exc.exit_code != 74 or not path.exists():
-                raise
-            # The current store is damaged: keep it (and its WAL) under a new name, start afresh.
-            kept = storefiles.move_aside(path)
-            for moved in storefiles.move_companions_aside(path):
-                shell.err.print(Text(f"moved {moved}", style="muted"), soft_wrap=True)
-            shell.err.print(Text(f"The damaged store was kept as {kept}", style="warn"), soft_wrap=True)
-            store = shell.store
-            store.replace_with(source)
-        else:
-            kept = store.replace_with(source)
-            shell.err.print(Text(f"The store as it was is kept in {kept}", style="muted"), soft_wrap=True)
+    result = restore_backup(file, lambda: shell.store)
+    for moved in result.moved:
+        shell.err.print(Text(f"moved {moved}", style="muted"), soft_wrap=True)
+    if result.damaged:
+        shell.err.print(Text(f"The damaged store was kept as {result.kept}", style="warn"), soft_wrap=True)
+    elif result.kept is not None:
+        shell.err.print(Text(f"The store as it was is kept in {result.kept}", style="muted"), soft_wrap=True)
     shell.out.print(Text(f"Restored the progress store from {file}.", style="good"), soft_wrap=True)
