@@ -126,16 +126,33 @@ def test_export_import_round_trip_is_lossless(store_factory) -> None:
     source.end_session(sid, "completed")
     gid = source.start_session("gaps", DAY)
     source.record_gap_rating(session_id=gid, day=DAY, deck_id="d", subtopic="x", rating="unsure")
+    last = source.last_grade(date(2026, 2, 2))
+    assert last is not None
+    source.undo(last.id, session_id=None, day=date(2026, 2, 2))  # an undo travels too
+    source.suspend({"d#2": "d"})
+    mid = source.start_session("mock", DAY)
+    source.record_mock_answer(session_id=mid, day=DAY, card_id="d#1", deck_id="d", quality=3, seconds=95.0, timed_out=True)
     exported = source.export()
     text = json.dumps(exported)
     target = store_factory("b.db")
     counts = target.import_data(json.loads(text))
-    assert counts == {"settings": 2, "sessions": 2, "cards": 2, "reviews": 4, "gap_ratings": 1}
+    assert counts == {
+        "settings": 2,
+        "sessions": 3,
+        "cards": 2,
+        "reviews": 4,
+        "gap_ratings": 1,
+        "undos": 1,
+        "suspended": 1,
+        "mock_answers": 1,
+    }
     again = target.export()
     exported.pop("exported_at")
     again.pop("exported_at")
     assert again == exported
     assert target.states() == source.states()
+    assert target.reviews() == source.reviews() and len(target.reviews()) == 3  # the undone one counts nowhere
+    assert target.suspended() == {"d#2": "d"} and target.mock_answers() == source.mock_answers()
 
 
 def test_import_refuses_a_store_with_progress(store_factory) -> None:

@@ -24,7 +24,7 @@ from studycli import sm2, storefiles
 from studycli.errors import GradeConflict, StudyError
 from studycli.exportcheck import InvalidExport, validate
 from studycli.model import Card, CardKind, Deck, Item, Option
-from studycli.schema import MAX_ID
+from studycli.schema import MAX_ID, SCHEMA_VERSION
 from studycli.session import CheckRun
 from studycli.store import KEEP_DAILY, Store, newest_backup
 
@@ -467,7 +467,7 @@ def test_a_read_only_store_of_an_older_schema_is_read_without_touching_it(tmp_pa
     shutil.copy(FIXTURES / "store-v1.db", path)
     data = path.read_bytes()
     with Store(path, readonly=True) as store:
-        assert len(store.reviews()) == 18 and store.schema_version == 2
+        assert len(store.reviews()) == 18 and store.schema_version == SCHEMA_VERSION
     assert path.read_bytes() == data
     # SQLite's own -wal/-shm for a read-only connection may appear, empty of data; nothing else
     assert {p.name for p in tmp_path.iterdir()} <= {"progress.db", "progress.db-wal", "progress.db-shm"}

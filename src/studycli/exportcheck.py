@@ -21,7 +21,7 @@ from .errors import StudyError
 from .rules import MIN_EF
 
 EXPORT_FORMAT = "studycli-export"
-EXPORT_VERSION = 1  # version 1 is the only one so far; its files from every release import
+EXPORT_VERSION = 2  # 2 adds undos, suspended and mock_answers; version-1 files still import
 MAX_ROWS = 2_000_000  # per list: decades of daily study
 MAX_SETTINGS = 200
 MAX_PROBLEMS = 10  # reported; counting goes on
@@ -39,6 +39,9 @@ TOP_LEVEL = (
     "reviews",
     "sessions",
     "gap_ratings",
+    "undos",
+    "suspended",
+    "mock_answers",
 )
 
 
@@ -216,10 +219,41 @@ _FIELDS: dict[str, dict[str, tuple[Check, bool, Any]]] = {
         "subtopic": (_text(schema.MAX_TEXT), True, None),
         "rating": (_one_of(schema.GAP_RATINGS), True, None),
     },
+    "undos": {
+        "id": (_ROW_ID, True, None),
+        "review_id": (_ROW_ID, True, None),
+        "session_id": (_nullable(_ROW_ID), False, None),
+        "ts": (_timestamp, True, None),
+        "day": (_day, True, None),
+    },
+    "suspended": {
+        "card_id": (_ident, True, None),
+        "deck_id": (_ident, True, None),
+        "ts": (_timestamp, True, None),
+    },
+    "mock_answers": {
+        "id": (_ROW_ID, True, None),
+        "session_id": (_ROW_ID, True, None),
+        "ts": (_timestamp, True, None),
+        "day": (_day, True, None),
+        "card_id": (_ident, True, None),
+        "deck_id": (_ident, True, None),
+        "quality": (_int(0, 5), True, None),
+        "seconds": (_nullable(_real(0, schema.MAX_SECONDS)), False, None),
+        "timed_out": (_flag, False, 0),
+    },
 }
 
 # export key -> table
-TABLE_OF = {"sessions": "sessions", "cards": "card_state", "reviews": "reviews", "gap_ratings": "gap_ratings"}
+TABLE_OF = {
+    "sessions": "sessions",
+    "cards": "card_state",
+    "reviews": "reviews",
+    "gap_ratings": "gap_ratings",
+    "undos": "undos",
+    "suspended": "suspended",
+    "mock_answers": "mock_answers",
+}
 
 
 def validate(data: Any) -> tuple[dict[str, str], dict[str, list[dict[str, Any]]]]:
@@ -313,6 +347,8 @@ def _shape(key: str, where: str, row: dict[str, Any], problems: _Problems) -> di
     """Rules that tie the fields of one record together."""
     if key == "cards" and not row["card_id"].startswith(row["deck_id"] + "#"):
         problems.add(f"{where}.card_id", f"{row['card_id']!r} is not a card of deck {row['deck_id']!r}")
+    if key == "mock_answers":
+        row["timed_out"] = int(row["timed_out"])
     if key == "reviews":
         row["repeat"] = int(row["repeat"])
         before = [row[f"before_{n}"] is None for n in ("ef", "interval", "repetitions", "lapses")]
@@ -339,13 +375,26 @@ def _relations(
     rows: dict[str, list[dict[str, Any]]], problems: _Problems, sessions: set[Any], cards: set[Any]
 ) -> None:
     """Unique ids, and every reference pointing at a row that is there."""
-    for key, field in (("sessions", "id"), ("cards", "card_id"), ("reviews", "id"), ("gap_ratings", "id")):
+    for key, field in (
+        ("sessions", "id"),
+        ("cards", "card_id"),
+        ("reviews", "id"),
+        ("gap_ratings", "id"),
+        ("undos", "id"),
+        ("undos", "review_id"),
+        ("suspended", "card_id"),
+        ("mock_answers", "id"),
+    ):
         seen: set[Any] = set()
         for index, row in enumerate(rows[key]):
             if row[field] in seen:
                 problems.add(f"{key}[{index}].{field}", f"{_show(row[field])} appears twice")
             seen.add(row[field])
-    for key in ("reviews", "gap_ratings"):
+    review_ids = {row["id"] for row in rows["reviews"]}
+    for index, row in enumerate(rows["undos"]):
+        if row["review_id"] not in review_ids:
+            problems.add(f"undos[{index}].review_id", f"no review has id {row['review_id']}")
+    for key in ("reviews", "gap_ratings", "undos", "mock_answers"):
         for index, row in enumerate(rows[key]):
             if row["session_id"] is not None and row["session_id"] not in sessions:
                 problems.add(f"{key}[{index}].session_id", f"no session has id {row['session_id']}")

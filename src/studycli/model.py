@@ -231,3 +231,16 @@ class SessionRow:
     plan_id: str | None
     planned: int
     status: SessionStatus
+
+
+@dataclass(frozen=True)
+class MockAnswer:
+    """One answer in a mock round (`study mock`): its grade and time; card state is never touched."""
+
+    session_id: int
+    day: date
+    card_id: str
+    deck_id: str
+    quality: int
+    seconds: float | None
+    timed_out: bool

@@ -54,6 +54,7 @@ class ReportInputs:
     limits: daily.Limits | None = None
     seconds: tuple[float, bool] = (daily.DEFAULT_SECONDS_PER_ITEM, False)
     attempts: Sequence[memory.Attempt] = ()  # every first attempt, oldest first (for the estimate)
+    graded_sessions: frozenset[int] | None = None  # sessions with a grade that counts (None: all)
 
 
 @dataclass(frozen=True)

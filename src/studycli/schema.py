@@ -245,9 +245,44 @@ _V2 = (
     )
 )
 
+# Schema 2 -> 3: undo as rows of their own (the review log stays append-only: an undone grade is
+# a review with a row in `undos`, and every reader leaves it out), suspended cards, and the
+# answers of mock rounds, which never touch card state. New tables only: nothing to copy.
+_V3 = f"""
+CREATE TABLE undos (
+    id         INTEGER PRIMARY KEY,
+    review_id  INTEGER NOT NULL UNIQUE REFERENCES reviews(id),
+    session_id INTEGER REFERENCES sessions(id),
+    ts         TEXT {_ts("ts")},
+    day        TEXT {_day("day")}
+) STRICT;
+CREATE TRIGGER undos_no_update BEFORE UPDATE ON undos
+    BEGIN SELECT RAISE(ABORT, 'undos are append-only'); END;
+CREATE TRIGGER undos_no_delete BEFORE DELETE ON undos
+    BEGIN SELECT RAISE(ABORT, 'undos are append-only'); END;
+CREATE TABLE suspended (
+    card_id TEXT PRIMARY KEY CHECK (length(card_id) BETWEEN 1 AND {MAX_ID}),
+    deck_id TEXT {_id("deck_id")},
+    ts      TEXT {_ts("ts")}
+) STRICT;
+CREATE TABLE mock_answers (
+    id         INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    ts         TEXT {_ts("ts")},
+    day        TEXT {_day("day")},
+    card_id    TEXT {_id("card_id")},
+    deck_id    TEXT {_id("deck_id")},
+    quality    INTEGER NOT NULL CHECK (quality BETWEEN 0 AND 5),
+    seconds    REAL CHECK (seconds IS NULL OR seconds BETWEEN 0 AND {MAX_SECONDS}),
+    timed_out  INTEGER NOT NULL DEFAULT 0 CHECK (timed_out IN (0, 1))
+) STRICT;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _V1),
     Migration("0002_strict_schema", _V2),
+    Migration("0003_undo_suspend_mock", _V3),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-TABLES = ("settings", "card_state", "sessions", "reviews", "gap_ratings")
+BASE_TABLES = ("settings", "card_state", "sessions", "reviews", "gap_ratings")  # every schema has these
+TABLES = (*BASE_TABLES, "undos", "suspended", "mock_answers")

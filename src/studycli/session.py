@@ -209,6 +209,7 @@ class CheckRun:
     items: Sequence[Item]
     queue: deque[Item] = field(init=False)
     graded: list[GradedItem] = field(init=False, default_factory=list)
+    _asked: list[Item] = field(init=False, default_factory=list)  # the items `graded` came from
 
     def __post_init__(self) -> None:
         self.queue = deque(self.items)
@@ -229,6 +230,24 @@ class CheckRun:
     def pending_repeats(self) -> int:
         return sum(1 for item in self.queue if item.repeat)
 
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.graded)
+
+    def undo(self) -> Item:
+        """Take back the last grade of this session: its item is asked again next, as it was asked
+        (a repeat stays a repeat), and the repeat that grade queued at the end, if any, is dropped."""
+        last = self.graded.pop()
+        if last.quality < REPEAT_BELOW:
+            for index in range(len(self.queue) - 1, -1, -1):
+                queued = self.queue[index]
+                if queued.repeat and queued.card.id == last.card_id:
+                    del self.queue[index]
+                    break
+        item = self._asked.pop()
+        self.queue.appendleft(item)
+        return item
+
     def skip(self) -> Item:
         """Drop the current item ungraded (another terminal graded that card meanwhile)."""
         return self.queue.popleft()
@@ -236,6 +255,7 @@ class CheckRun:
     def grade(self, quality: int) -> Item:
         """Grade the current item; returns it. Items below 4 go to the back as repeats."""
         item = self.queue.popleft()
+        self._asked.append(item)
         self.graded.append(GradedItem(item.card.id, item.source, quality, item.repeat))
         if quality < REPEAT_BELOW:
             self.queue.append(Item(item.card, item.source, repeat=True))

@@ -52,8 +52,8 @@ from typing import Any, TextIO
 from . import storefiles
 from .errors import GradeConflict, StudyError
 from .exportcheck import EXPORT_FORMAT, EXPORT_VERSION, TABLE_OF, validate
-from .model import CardState, GapRating, ReviewRow, SessionRow
-from .schema import MAX_SECONDS, MIGRATIONS, SCHEMA_VERSION, TABLES
+from .model import CardState, GapRating, MockAnswer, ReviewRow, SessionRow
+from .schema import BASE_TABLES, MAX_SECONDS, MIGRATIONS, SCHEMA_VERSION
 from .vocab import Rating, SessionKind, SessionStatus, Source
 
 __all__ = [
@@ -215,7 +215,7 @@ class Store:
                 f"this one knows {SCHEMA_VERSION})",
                 "upgrade studycli: `pip install --upgrade studycli`",
             )
-        if version < 0 or (version == 0 and tables) or (version > 0 and not set(TABLES) <= tables):
+        if version < 0 or (version == 0 and tables) or (version > 0 and not set(BASE_TABLES) <= tables):
             raise _damaged(
                 self.path,
                 f"is not a studycli database (schema {version}, tables: {sorted(tables) or 'none'})",
@@ -554,8 +554,9 @@ class Store:
         repeat: bool,
         before: CardState | None,
         after: CardState,
-    ) -> None:
-        """Log one grade and, unless it is a same-session repeat, store the new card state.
+    ) -> int:
+        """Log one grade and, unless it is a same-session repeat, store the new card state; returns
+        the grade's id in the log (what an undo names).
 
         One transaction, committed before this returns: a crash after a grade never loses it.
         `before` is the state the grade was given against (None for a new card); if the stored
@@ -575,7 +576,7 @@ class Store:
             current = _state(row) if row is not None else None
             if current != before:
                 raise GradeConflict(card_id, current)
-            conn.execute(
+            cursor = conn.execute(
                 "INSERT INTO reviews(session_id, ts, day, card_id, deck_id, source, quality, seconds,"
                 " repeat, before_ef, before_interval, before_repetitions, before_due, before_lapses,"
                 " after_ef, after_interval, after_repetitions, after_due, after_lapses)"
@@ -602,6 +603,7 @@ class Store:
                     after.lapses,
                 ),
             )
+            review_id = int(cursor.lastrowid or 0)
             if not repeat:
                 conn.execute(
                     "INSERT INTO card_state(card_id, deck_id, ef, interval, repetitions, due, lapses,"
@@ -622,6 +624,7 @@ class Store:
                         _day(after.last_review),
                     ),
                 )
+        return review_id
 
     def record_gap_rating(
         self, *, session_id: int | None, day: date, deck_id: str, subtopic: str, rating: str
@@ -648,18 +651,171 @@ class Store:
         ]
 
     def reviews(self, since: date | None = None) -> list[ReviewRow]:
-        sql = "SELECT * FROM reviews"
+        """The review log as it counts: undone grades are left out (they count nowhere)."""
+        sql = f"SELECT * FROM reviews WHERE {_EFFECTIVE}"
         params: tuple[Any, ...] = ()
         if since is not None:
-            sql += " WHERE day >= ?"
+            sql += " AND day >= ?"
             params = (since.isoformat(),)
         return [_review(row) for row in self._query(sql + " ORDER BY id", params)]
 
     def attempts(self) -> list[tuple[str, date, int]]:
         """Every first attempt (same-check repeats left out) as (card id, day, quality), oldest first:
         the input of the recall estimate, read as plain tuples because it is the whole log."""
-        rows = self._query("SELECT card_id, day, quality FROM reviews WHERE repeat = 0 ORDER BY id")
+        rows = self._query(
+            f"SELECT card_id, day, quality FROM reviews WHERE repeat = 0 AND {_EFFECTIVE} ORDER BY id"
+        )
         return [(row[0], date.fromisoformat(row[1]), row[2]) for row in rows]
+
+    def history(self, card_id: str) -> list[tuple[ReviewRow, bool]]:
+        """Every grade a card was given, oldest first, each with whether it was undone."""
+        rows = self._query(
+            "SELECT reviews.*, undos.id IS NOT NULL AS undone FROM reviews"
+            " LEFT JOIN undos ON undos.review_id = reviews.id WHERE card_id = ? ORDER BY reviews.id",
+            (card_id,),
+        )
+        return [(_review(row), bool(row["undone"])) for row in rows]
+
+    def last_grade(self, day: date, session_id: int | None = None) -> ReviewRow | None:
+        """The latest grade given on `day` (in `session_id`, if given) that is not undone yet."""
+        sql = f"SELECT * FROM reviews WHERE day = ? AND {_EFFECTIVE}"
+        params: tuple[Any, ...] = (day.isoformat(),)
+        if session_id is not None:
+            sql += " AND session_id = ?"
+            params += (session_id,)
+        rows = self._query(sql + " ORDER BY id DESC LIMIT 1", params)
+        return _review(rows[0]) if rows else None
+
+    def undo(self, review_id: int, *, session_id: int | None, day: date) -> ReviewRow:
+        """Take a grade back: the card returns exactly to its state before it, and an undo row is
+        appended (the review log itself is never changed). Refused, with nothing written, when the
+        grade is already undone, or the card was graded again since (undo that grade first)."""
+        with self._tx() as conn:
+            cursor = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,))
+            cursor.row_factory = sqlite3.Row
+            row = cursor.fetchone()
+            if row is None:
+                raise StudyError(f"no grade with id {review_id}")
+            grade = _review(row)
+            if conn.execute("SELECT 1 FROM undos WHERE review_id = ?", (review_id,)).fetchone():
+                raise StudyError(f"that grade of {grade.card_id} is already undone")
+            later = conn.execute(
+                f"SELECT 1 FROM reviews WHERE card_id = ? AND id > ? AND {_EFFECTIVE} LIMIT 1",
+                (grade.card_id, review_id),
+            ).fetchone()
+            if later:
+                raise StudyError(
+                    f"{grade.card_id} has been graded again since; only its latest grade can be undone",
+                    "undo the later grade first (`study undo` takes the most recent one)",
+                )
+            if not grade.repeat:
+                self._restore_state(conn, grade)
+            conn.execute(
+                "INSERT INTO undos(review_id, session_id, ts, day) VALUES (?, ?, ?, ?)",
+                (review_id, session_id, self._clock(), day.isoformat()),
+            )
+        return grade
+
+    def _restore_state(self, conn: sqlite3.Connection, grade: ReviewRow) -> None:
+        """Put the card back as it was before `grade` (a first attempt): no state for a new card."""
+        if grade.before is None:
+            conn.execute("DELETE FROM card_state WHERE card_id = ?", (grade.card_id,))
+            return
+        previous = conn.execute(
+            f"SELECT day FROM reviews WHERE card_id = ? AND id < ? AND repeat = 0 AND {_EFFECTIVE}"
+            " ORDER BY id DESC LIMIT 1",
+            (grade.card_id, grade.id),
+        ).fetchone()
+        b = grade.before
+        conn.execute(
+            "UPDATE card_state SET ef = ?, interval = ?, repetitions = ?, due = ?, lapses = ?,"
+            " reviews = max(reviews - 1, 0), last_review = ? WHERE card_id = ?",
+            (
+                b.ef,
+                b.interval,
+                b.repetitions,
+                _day(b.due),
+                b.lapses,
+                previous[0] if previous else None,
+                grade.card_id,
+            ),
+        )
+
+    def suspended(self) -> dict[str, str]:
+        """Suspended cards: card id -> deck id. Never asked; their state is kept as it is."""
+        return {row[0]: row[1] for row in self._query("SELECT card_id, deck_id FROM suspended")}
+
+    def suspend(self, cards: Mapping[str, str]) -> list[str]:
+        """Suspend cards (card id -> deck id); returns the ids that were not suspended already."""
+        with self._tx() as conn:
+            done = []
+            for card_id, deck_id in cards.items():
+                cursor = conn.execute(
+                    "INSERT INTO suspended(card_id, deck_id, ts) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    (card_id, deck_id, self._clock()),
+                )
+                if cursor.rowcount:
+                    done.append(card_id)
+            return done
+
+    def unsuspend(self, card_ids: list[str]) -> list[str]:
+        with self._tx() as conn:
+            return [
+                card_id
+                for card_id in card_ids
+                if conn.execute("DELETE FROM suspended WHERE card_id = ?", (card_id,)).rowcount
+            ]
+
+    def record_mock_answer(
+        self,
+        *,
+        session_id: int,
+        day: date,
+        card_id: str,
+        deck_id: str,
+        quality: int,
+        seconds: float | None,
+        timed_out: bool,
+    ) -> None:
+        """One answer of a mock round: logged for the round's report, never touching card state."""
+        if seconds is not None:
+            seconds = min(max(seconds, 0.0), MAX_SECONDS)
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO mock_answers(session_id, ts, day, card_id, deck_id, quality, seconds, timed_out)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    self._clock(),
+                    day.isoformat(),
+                    card_id,
+                    deck_id,
+                    quality,
+                    seconds,
+                    int(timed_out),
+                ),
+            )
+
+    def mock_answers(self) -> list[MockAnswer]:
+        return [
+            MockAnswer(
+                session_id=row["session_id"],
+                day=date.fromisoformat(row["day"]),
+                card_id=row["card_id"],
+                deck_id=row["deck_id"],
+                quality=row["quality"],
+                seconds=row["seconds"],
+                timed_out=bool(row["timed_out"]),
+            )
+            for row in self._query("SELECT * FROM mock_answers ORDER BY id")
+        ]
+
+    def graded_sessions(self) -> set[int]:
+        """Sessions that still hold at least one grade that counts (all undone: it did not happen)."""
+        rows = self._query(
+            f"SELECT DISTINCT session_id FROM reviews WHERE session_id IS NOT NULL AND {_EFFECTIVE}"
+        )
+        return {row[0] for row in rows}
 
     def sessions(self, kind: str | None = None) -> list[SessionRow]:
         sql = "SELECT * FROM sessions"
@@ -682,7 +838,7 @@ class Store:
         ]
 
     def has_progress(self) -> bool:
-        for table in ("card_state", "reviews", "sessions", "gap_ratings"):
+        for table in ("card_state", "reviews", "sessions", "gap_ratings", "suspended"):
             if self._query(f"SELECT 1 FROM {table} LIMIT 1"):
                 return True
         return False
@@ -694,6 +850,9 @@ class Store:
         ("reviews", "reviews", "id"),
         ("sessions", "sessions", "id"),
         ("gap_ratings", "gap_ratings", "id"),
+        ("undos", "undos", "id"),
+        ("suspended", "suspended", "card_id"),
+        ("mock_answers", "mock_answers", "id"),
     )
 
     def _export_header(self) -> dict[str, Any]:
@@ -780,7 +939,7 @@ class Store:
             conn.execute("DELETE FROM settings")
             conn.executemany("INSERT INTO settings(key, value) VALUES (?, ?)", list(settings.items()))
             # sessions before the rows that reference them
-            for key in ("sessions", "cards", "reviews", "gap_ratings"):
+            for key in ("sessions", "cards", "reviews", "gap_ratings", "undos", "suspended", "mock_answers"):
                 table = TABLE_OF[key]
                 columns = self._columns(table)
                 names = ", ".join(columns)
@@ -811,6 +970,10 @@ def _statements(script: str) -> list[str]:
     if buffer.strip():
         statements.append(buffer.strip())
     return statements
+
+
+# A review that counts: not taken back by `study undo` or `u`.
+_EFFECTIVE = "id NOT IN (SELECT review_id FROM undos)"
 
 
 def _state(row: sqlite3.Row, prefix: str = "") -> CardState:

@@ -28,16 +28,34 @@ class Recorder:
     interview: date | None = None
     timed: bool = True  # False when answers come from a script: its timings say nothing of a person
     load: Counter[date] = field(init=False)
+    # per grade of this session, oldest first: (its id in the log, the card's state before it)
+    given: list[tuple[int, str, CardState | None]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.load = daily.due_load(self.states.values())
+
+    def undo(self) -> str:
+        """Take back this session's last grade in the store and in memory; returns the card id."""
+        review_id, card_id, before = self.given.pop()
+        grade = self.store.undo(review_id, session_id=self.session_id, day=self.today)
+        if not grade.repeat:
+            current = self.states.get(card_id)
+            if current is not None and current.due is not None:
+                self.load[current.due] -= 1
+            if before is None:
+                self.states.pop(card_id, None)
+            else:
+                self.states[card_id] = before
+                if before.due is not None:
+                    self.load[before.due] += 1
+        return card_id
 
     def __call__(self, item: Item, quality: int, seconds: float) -> None:
         card = item.card
         before = self.states.get(card.id)
         after = state_after(item, before, quality, self.today, self.interview, self.load)
         try:
-            self._record(item, quality, seconds, before, after)
+            review_id = self._record(item, quality, seconds, before, after)
         except GradeConflict:
             # Another terminal graded this card first: adopt its state, so the rest of this
             # session (and its summary) works from what is really stored.
@@ -45,6 +63,7 @@ class Recorder:
             if fresh is not None:
                 self.states[card.id] = fresh
             raise
+        self.given.append((review_id, card.id, before))
         if before is not None and before.due is not None:
             self.load[before.due] -= 1
         if after.due is not None:
@@ -53,9 +72,9 @@ class Recorder:
 
     def _record(
         self, item: Item, quality: int, seconds: float, before: CardState | None, after: CardState
-    ) -> None:
+    ) -> int:
         card = item.card
-        self.store.record_review(
+        return self.store.record_review(
             session_id=self.session_id,
             day=self.today,
             card_id=card.id,
