@@ -124,8 +124,9 @@ def test_scripted_checks_across_days(tmp_path: Path) -> None:
     first = study(home, "2026-01-05", "check", stdin=answers_for(day1))
     assert first.returncode == 0, first.stderr
     mcq = sum(1 for i in day1 if i["kind"] == "mcq")
-    expected = 100 * (5 * (cap - mcq) + 4 * mcq) / (5 * cap)  # right MCQ answers count as quality 4
-    assert f"Score   {expected:.0f}%" in first.stdout
+    mean = (5 * (cap - mcq) + 4 * mcq) / cap  # right MCQ answers count as quality 4
+    # Score is the share recalled (every answer right: 100%); the mean grade is shown beside it.
+    assert f"Score   100% recalled  ({cap} items graded 3 or more; mean grade {mean:.1f}/5)" in first.stdout
     assert "Traceback" not in first.stdout + first.stderr
 
     day2 = preview(home, "2026-01-06")

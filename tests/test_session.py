@@ -166,9 +166,10 @@ def test_summary_scores_first_attempts_only() -> None:
     ]
     summary = summarise(graded, planned=4)
     assert summary.asked == 3 and summary.repeats == 1
-    assert summary.score == pytest.approx(11 / 15)
-    assert summary.new_score == pytest.approx(7 / 10)
-    assert summary.review_score == pytest.approx(4 / 5)
+    assert summary.score == pytest.approx(2 / 3)  # a and c recalled (3+), b not
+    assert summary.new_score == pytest.approx(1 / 2)
+    assert summary.review_score == pytest.approx(1.0)
+    assert summary.mean_grade == pytest.approx(11 / 3)
 
 
 def test_summary_of_nothing() -> None:
@@ -216,3 +217,20 @@ def test_progress_bar_is_one_character_per_item_until_it_must_scale() -> None:
     assert progress_bar(0, 40, 10) == (0, 10)
     assert progress_bar(20, 40, 10) == (5, 5)
     assert progress_bar(40, 40, 10) == (10, 0)
+
+
+def test_score_is_the_share_recalled_and_the_mean_grade_is_separate() -> None:
+    from studycli.model import GradedItem
+    from studycli.session import summarise
+    from studycli.vocab import Source
+
+    graded = [
+        GradedItem("a", Source.NEW, 5, False),
+        GradedItem("b", Source.NEW, 2, False),
+        GradedItem("c", Source.REVIEW, 3, False),
+        GradedItem("d", Source.REVIEW, 1, False),
+        GradedItem("b", Source.NEW, 4, True),  # a repeat: never in the score
+    ]
+    s = summarise(graded, 4)
+    assert (s.score, s.new_score, s.review_score) == (0.5, 0.5, 0.5)
+    assert s.mean_grade == (5 + 2 + 3 + 1) / 4 and s.repeats == 1

@@ -131,7 +131,9 @@ def test_export_import_round_trip_is_lossless(store_factory) -> None:
     source.undo(last.id, session_id=None, day=date(2026, 2, 2))  # an undo travels too
     source.suspend({"d#2": "d"})
     mid = source.start_session("mock", DAY)
-    source.record_mock_answer(session_id=mid, day=DAY, card_id="d#1", deck_id="d", quality=3, seconds=95.0, timed_out=True)
+    source.record_mock_answer(
+        session_id=mid, day=DAY, card_id="d#1", deck_id="d", quality=3, seconds=95.0, timed_out=True
+    )
     exported = source.export()
     text = json.dumps(exported)
     target = store_factory("b.db")
@@ -151,7 +153,9 @@ def test_export_import_round_trip_is_lossless(store_factory) -> None:
     again.pop("exported_at")
     assert again == exported
     assert target.states() == source.states()
-    assert target.reviews() == source.reviews() and len(target.reviews()) == 3  # the undone one counts nowhere
+    assert (
+        target.reviews() == source.reviews() and len(target.reviews()) == 3
+    )  # the undone one counts nowhere
     assert target.suspended() == {"d#2": "d"} and target.mock_answers() == source.mock_answers()
 
 

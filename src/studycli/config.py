@@ -32,6 +32,7 @@ SETTING_NEW_PER_DAY = "new_per_day"
 SETTING_REVIEW_LIMIT = "review_limit"
 SETTING_INTERVIEW = "interview_date"
 SETTING_BUNDLED = "bundled"
+SETTING_LEECH = "leech_threshold"
 MAX_PER_DAY = 1000
 USER_SETTINGS = {
     SETTING_DECKS: "extra deck folders, separated by '" + os.pathsep + "'",
@@ -43,6 +44,7 @@ USER_SETTINGS = {
     SETTING_REVIEW_LIMIT: "reviews a day across checks and `study review` (default 200)",
     SETTING_INTERVIEW: "your interview day, YYYY-MM-DD (set it with `study plan --interview`)",
     SETTING_BUNDLED: "use the bundled decks and plans: yes or no (default yes; STUDY_BUNDLED=0 also turns them off)",
+    SETTING_LEECH: "lapses at which a card is a leech: the check stops to offer edit or suspend (default 4)",
 }
 
 

@@ -22,7 +22,7 @@ from datetime import date
 from . import daily, gaps, sm2
 from .model import Card, CardState, Deck, GapRating, GradedItem, Item, Plan
 from .plans import position
-from .rules import REPEAT_BELOW
+from .rules import PASS_QUALITY, REPEAT_BELOW
 from .vocab import Source
 
 
@@ -264,14 +264,18 @@ class CheckRun:
 
 @dataclass(frozen=True)
 class CheckSummary:
+    """A session's result. Score means one thing everywhere (here, the report and its JSON): the
+    share of first attempts recalled, a grade of 3 or more (SM-2's pass mark)."""
+
     asked: int  # first attempts graded
     planned: int
     repeats: int
-    score: float | None  # mean quality / 5 over first attempts
+    score: float | None  # share of first attempts recalled (grade >= 3)
     new_score: float | None
     new_count: int
     review_score: float | None
     review_count: int
+    mean_grade: float | None = None  # mean first-attempt grade, 0-5, shown labelled as such
 
 
 def summarise(graded: Sequence[GradedItem], planned: int) -> CheckSummary:
@@ -280,7 +284,9 @@ def summarise(graded: Sequence[GradedItem], planned: int) -> CheckSummary:
     review = [g.quality for g in first if g.source == Source.REVIEW]
 
     def score(qualities: Sequence[int]) -> float | None:
-        return sum(qualities) / (5 * len(qualities)) if qualities else None
+        return sum(1 for q in qualities if q >= PASS_QUALITY) / len(qualities) if qualities else None
+
+    grades = [g.quality for g in first]
 
     return CheckSummary(
         asked=len(first),
@@ -291,4 +297,5 @@ def summarise(graded: Sequence[GradedItem], planned: int) -> CheckSummary:
         new_count=len(new),
         review_score=score(review),
         review_count=len(review),
+        mean_grade=sum(grades) / len(grades) if grades else None,
     )

@@ -13,6 +13,7 @@ from ..errors import StudyError
 from ..ui.console import untrusted
 from ..usecases.check import follow_up_review, plan_check, start_plan_on_first_check
 from ..vocab import SessionKind
+from . import complete
 from .app import Shell, app, guarded
 from .studying import nothing_to_do, offer_review, print_preview, run_session, today_line
 
@@ -48,6 +49,16 @@ def check(
             "-t",
             metavar="DECK_ID",
             help="Only this topic (deck id, e.g. deep-learning/attention), even if the plan has not reached it yet. Repeatable.",
+            autocompletion=complete.deck_ids,
+        ),
+    ] = None,
+    area: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--area",
+            "-a",
+            help="Only topics of this area (case and a unique prefix are fine), reached or not. Repeatable.",
+            autocompletion=complete.areas,
         ),
     ] = None,
     preview: Annotated[
@@ -73,7 +84,7 @@ def check(
     if as_json and not preview:
         raise StudyError("--json goes with --preview", "use `study check --preview --json`")
     ctx = shell.context(write=not preview)
-    sitting = plan_check(ctx, size, new_ratio, topic or [])
+    sitting = plan_check(ctx, size, new_ratio, topic or [], area or [])
     if preview:
         print_preview(shell, sitting.items, sitting.day, as_json, "Knowledge check")
         return

@@ -11,6 +11,7 @@ from rich.text import Text
 from .. import gaps
 from ..usecases import assessment
 from ..usecases.context import Context
+from . import complete
 from .app import Shell, app, guarded
 
 
@@ -24,11 +25,18 @@ def gaps_command(
             "--area",
             "-a",
             help="Only this area (e.g. 'Deep Learning'; case and a unique prefix are fine). Repeatable.",
+            autocompletion=complete.areas,
         ),
     ] = None,
     topic: Annotated[
         list[str] | None,
-        typer.Option("--topic", "-t", metavar="DECK_ID", help="Only this topic's subtopics. Repeatable."),
+        typer.Option(
+            "--topic",
+            "-t",
+            metavar="DECK_ID",
+            help="Only this topic's subtopics. Repeatable.",
+            autocompletion=complete.deck_ids,
+        ),
     ] = None,
     plan_to_date: Annotated[
         bool, typer.Option("--plan-to-date", help="Only topics your plan has reached so far.")

@@ -13,6 +13,7 @@ from ..daily import describe_cap
 from ..ui.console import untrusted
 from ..usecases.context import Context
 from ..usecases.plan import available_plans, change_plan, view_plan
+from . import complete
 from .app import Shell, app, guarded
 from .studying import interview_text
 
@@ -23,7 +24,10 @@ def plan(
     shell: Shell,
     list_plans: Annotated[bool, typer.Option("--list", "-l", help="List the available plans.")] = False,
     use: Annotated[
-        str | None, typer.Option("--use", help="Make plan NAME the active one.", metavar="NAME")
+        str | None,
+        typer.Option(
+            "--use", help="Make plan NAME the active one.", metavar="NAME", autocompletion=complete.plan_names
+        ),
     ] = None,
     start: Annotated[
         str | None,

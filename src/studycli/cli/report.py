@@ -11,6 +11,7 @@ import typer
 from .. import config, report
 from ..textsafe import write_json
 from ..usecases.report import build_report
+from . import complete
 from .app import Shell, app, guarded
 
 
@@ -41,7 +42,13 @@ def report_command(
         ),
     ] = None,
     area: Annotated[
-        str | None, typer.Option("--area", "-a", help="Only this area (case and a unique prefix are fine).")
+        str | None,
+        typer.Option(
+            "--area",
+            "-a",
+            help="Only this area (case and a unique prefix are fine).",
+            autocompletion=complete.areas,
+        ),
     ] = None,
 ) -> None:
     """Progress report: plan position and pace, today's workload and streak, recent checks and

@@ -10,6 +10,7 @@ from .. import config
 from ..errors import StudyError
 from ..usecases.check import plan_review
 from ..vocab import SessionKind
+from . import complete
 from .app import Shell, app, guarded
 from .studying import nothing_to_do, print_preview, run_session, today_line
 
@@ -31,11 +32,22 @@ def review(
     ] = None,
     topic: Annotated[
         list[str] | None,
-        typer.Option("--topic", "-t", metavar="DECK_ID", help="Only this topic (deck id). Repeatable."),
+        typer.Option(
+            "--topic",
+            "-t",
+            metavar="DECK_ID",
+            help="Only this topic (deck id). Repeatable.",
+            autocompletion=complete.deck_ids,
+        ),
     ] = None,
     area: Annotated[
         list[str] | None,
-        typer.Option("--area", "-a", help="Only this area (case and a unique prefix are fine). Repeatable."),
+        typer.Option(
+            "--area",
+            "-a",
+            help="Only this area (case and a unique prefix are fine). Repeatable.",
+            autocompletion=complete.areas,
+        ),
     ] = None,
     preview: Annotated[
         bool, typer.Option("--preview", help="Show what would be asked; ask nothing.")

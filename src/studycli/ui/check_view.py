@@ -209,6 +209,10 @@ def run_check(
     return Outcome("completed")
 
 
+def _items(n: int) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
@@ -240,10 +244,15 @@ def render_summary(
     table.add_column(style="muted")
     table.add_column()
     table.add_row(
-        "Score", Text(f"{_pct(summary.score)}  ({summary.asked} items, mean grade / 5)", style="heading")
+        "Score",
+        Text(
+            f"{_pct(summary.score)} recalled  ({_items(summary.asked)} graded 3 or more"
+            + (f"; mean grade {summary.mean_grade:.1f}/5)" if summary.mean_grade is not None else ")"),
+            style="heading",
+        ),
     )
-    table.add_row("New", f"{_pct(summary.new_score)}  ({summary.new_count} items)")
-    table.add_row("Review", f"{_pct(summary.review_score)}  ({summary.review_count} items)")
+    table.add_row("New", f"{_pct(summary.new_score)}  ({_items(summary.new_count)})")
+    table.add_row("Review", f"{_pct(summary.review_score)}  ({_items(summary.review_count)})")
     if summary.repeats:
         table.add_row("Repeats", f"{summary.repeats} (asked again until graded 4+; schedule unchanged)")
     table.add_row("Next", describe_outlook(outlook, still_due, minutes))

@@ -35,10 +35,16 @@ class Sitting:
         return len(self.items) - self.new
 
 
-def plan_check(ctx: Context, size: int | None, new_ratio: float, topics: Sequence[str]) -> Sitting:
-    """Today's knowledge check: `size` items (default: room for the day's new cards) at `new_ratio`."""
+def plan_check(
+    ctx: Context, size: int | None, new_ratio: float, topics: Sequence[str], areas: Sequence[str] = ()
+) -> Sitting:
+    """Today's knowledge check: `size` items (default: room for the day's new cards) at `new_ratio`,
+    limited to some topics and areas when given (reached by the plan or not)."""
     wanted = list(dict.fromkeys(topics))
     check_topics(wanted, ctx.collection)
+    if areas:
+        named = set(resolve_areas(list(areas), ctx.collection))
+        wanted += [d.id for d in ctx.collection.decks if d.area in named and d.id not in wanted]
     day = load_day(ctx.store, ctx.collection, ctx.settings, ctx.today)
     lim = day.limits
     request = CheckRequest(

@@ -7,6 +7,7 @@ from pathlib import Path
 from .. import config
 from ..daily import describe_cap
 from ..errors import StudyError
+from ..rules import LEECH_LAPSES
 from .context import Context
 from .day import load_day
 from .plan import check_interview
@@ -26,6 +27,8 @@ def effective(ctx: Context) -> dict[str, str]:
         config.SETTING_CHECK_SIZE: f"{lim.check_size} "
         + ("(your setting)" if lim.size_source == "setting" else "(room for the day’s new cards at 70%)"),
         config.SETTING_BUNDLED: "yes" if config.use_bundled(ctx.settings) else "no",
+        config.SETTING_LEECH: str(config.per_day_setting(ctx.settings, config.SETTING_LEECH) or LEECH_LAPSES)
+        + (" (your setting)" if config.SETTING_LEECH in ctx.settings else " (default)"),
     }
     if lim.interview is not None:
         out[config.SETTING_INTERVIEW] = f"{lim.interview.isoformat()} (in {lim.days_to_interview} days)"
@@ -47,6 +50,11 @@ def checked_value(ctx: Context, key: str, value: str) -> str:
         return str(config.parse_check_size(value))
     if key in (config.SETTING_NEW_PER_DAY, config.SETTING_REVIEW_LIMIT):
         return str(config.parse_per_day(value, key))
+    if key == config.SETTING_LEECH:
+        number = config.parse_per_day(value, key)
+        if number < 1:
+            raise StudyError(f"{key} must be 1 or more, not {value!r}", f"e.g. `study config set {key} 4`")
+        return str(number)
     if key == config.SETTING_BUNDLED:
         return "yes" if config.parse_bool(value, key) else "no"
     if key == config.SETTING_INTERVIEW:

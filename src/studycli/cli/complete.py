@@ -1,0 +1,57 @@
+"""Shell completion for the names options take: deck ids, areas, plan names and card ids.
+
+Completion runs in the shell's tab key, so it reads the content (decks and plans, through the
+parse cache) but never the progress store, and any failure completes nothing rather than
+printing an error into the user's prompt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .. import config
+from ..model import Collection
+
+
+def _collection() -> Collection | None:
+    try:
+        from ..content import load_collection
+
+        return load_collection(config.content_dirs({}), config.cache_path())
+    except Exception:  # completion must never break the prompt
+        return None
+
+
+def _starting(values: list[str], incomplete: str) -> list[str]:
+    fold = incomplete.casefold()
+    return [v for v in values if v.casefold().startswith(fold)]
+
+
+def deck_ids(incomplete: str) -> list[str]:
+    found = _collection()
+    return _starting(sorted(d.id for d in found.decks), incomplete) if found else []
+
+
+def areas(incomplete: str) -> list[str]:
+    found = _collection()
+    return _starting(sorted({d.area for d in found.decks}), incomplete) if found else []
+
+
+def plan_names(incomplete: str) -> list[str]:
+    found = _collection()
+    return _starting(sorted(p.id for p in found.plans), incomplete) if found else []
+
+
+def card_ids(incomplete: str) -> list[str]:
+    found = _collection()
+    if found is None:
+        return []
+    return _starting(sorted(c.id for d in found.decks for c in d.cards), incomplete)[:200]
+
+
+COMPLETERS: dict[str, Callable[[str], list[str]]] = {
+    "deck": deck_ids,
+    "area": areas,
+    "plan": plan_names,
+    "card": card_ids,
+}
