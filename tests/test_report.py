@@ -144,6 +144,7 @@ SCHEMA = {
         "forecast",
         "activity",
         "leeches",
+        "suspended",
         "interview",
         "retention",
         "workload",
@@ -215,6 +216,7 @@ SCHEMA = {
     "activity": {"start", "end", "days"},
     "activity.days[]": {"date", "reviews"},
     "leeches[]": {"card_id", "deck", "question", "lapses", "ef"},
+    "suspended[]": {"card_id", "deck", "question", "lapses"},
 }
 
 
@@ -233,7 +235,15 @@ def test_json_keys_are_pinned() -> None:
         interview=T + timedelta(days=30),
     )
     attempts = [memory.Attempt(r.card_id, r.day, r.quality) for r in reviews]
-    built = report.build(inputs(reviews=reviews, ratings=ratings, limits=limits, attempts=attempts))
+    built = report.build(
+        inputs(
+            reviews=reviews,
+            ratings=ratings,
+            limits=limits,
+            attempts=attempts,
+            suspended=frozenset({"f/opt#1"}),
+        )
+    )
     data = report.to_json(built)
     assert data["schema"] == report.SCHEMA_VERSION == 2
     found = {
@@ -253,6 +263,7 @@ def test_json_keys_are_pinned() -> None:
         "activity": set(data["activity"]),
         "activity.days[]": set(data["activity"]["days"][0]),
         "leeches[]": set(data["leeches"][0]),
+        "suspended[]": set(data["suspended"][0]),
     }
     assert found == SCHEMA
     assert len(data["forecast"]["days"]) == report.FORECAST_DAYS

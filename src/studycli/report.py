@@ -55,6 +55,7 @@ class ReportInputs:
     seconds: tuple[float, bool] = (daily.DEFAULT_SECONDS_PER_ITEM, False)
     attempts: Sequence[memory.Attempt] = ()  # every first attempt, oldest first (for the estimate)
     graded_sessions: frozenset[int] | None = None  # sessions with a grade that counts (None: all)
+    suspended: frozenset[str] = frozenset()  # never asked: out of due counts, listed on their own
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class Report:
     leeches: tuple[Leech, ...]
     deck_titles: Mapping[str, str]
     deck_areas: Mapping[str, str]
+    suspended: tuple[Leech, ...] = ()  # suspended cards in scope, with their lapses
     overdue: int = 0  # due before today: reviews that were not done on their day
     interview: Interview | None = None
     retention: Retention | None = None
@@ -156,7 +158,7 @@ def build(inp: ReportInputs) -> Report:
     deck_ids = {d.id for d in decks}
     card_ids = {c.id for d in decks for c in d.cards}
     deck_area = {d.id: d.area for d in inp.decks}
-    states = {cid: s for cid, s in inp.states.items() if cid in card_ids}
+    states = {cid: s for cid, s in inp.states.items() if cid in card_ids and cid not in inp.suspended}
     reviews = [r for r in inp.reviews if r.deck_id in deck_ids] if inp.area else list(inp.reviews)
 
     # Plan position and pace
@@ -243,6 +245,17 @@ def build(inp: ReportInputs) -> Report:
         Leech(s.card_id, cards[s.card_id].deck_id, cards[s.card_id].question, s.lapses, s.ef)
         for s in stats.leeches(states, card_ids)
     )
+    held = tuple(
+        Leech(
+            cid,
+            cards[cid].deck_id,
+            cards[cid].question,
+            inp.states[cid].lapses if cid in inp.states else 0,
+            inp.states[cid].ef if cid in inp.states else 2.5,
+        )
+        for cid in sorted(inp.suspended)
+        if cid in cards
+    )
 
     overdue = sum(1 for s in states.values() if s.due is not None and s.due < today)
     limits = inp.limits
@@ -279,6 +292,7 @@ def build(inp: ReportInputs) -> Report:
         due_30=due_30,
         heatmap=heat,
         leeches=leeches,
+        suspended=held,
         deck_titles={d.id: d.title for d in inp.decks},
         deck_areas=deck_area,
     )
@@ -482,6 +496,10 @@ def to_json(report: Report) -> dict[str, Any]:
                 "ef": lc.ef,
             }
             for lc in report.leeches
+        ],
+        "suspended": [
+            {"card_id": sc.card_id, "deck": sc.deck_id, "question": sc.question, "lapses": sc.lapses}
+            for sc in report.suspended
         ],
     }
 
@@ -708,6 +726,10 @@ def to_markdown(report: Report) -> str:
         out += _table(["card", "deck", "lapses", "ease"], rows, "llrr")
     else:
         out.append("None: no card has 4+ lapses or ease at the 1.3 floor.")
+    if report.suspended:
+        out.append(f"\nSuspended (never asked until `study unsuspend`): {len(report.suspended)}\n")
+        rows = [[_cell(sc.question), md_code(sc.deck_id), str(sc.lapses)] for sc in report.suspended]
+        out += _table(["card", "deck", "lapses"], rows, "llr")
     return "\n".join(out) + "\n"
 
 

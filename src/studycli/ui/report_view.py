@@ -285,6 +285,20 @@ def render(console: Console, report: Report) -> None:
             )
     else:
         console.print(Text("None: no card has 4+ lapses or ease at the 1.3 floor.", style="good"))
+    if report.suspended:
+        console.print(
+            Text(
+                f"Suspended ({len(report.suspended)}), never asked until `study unsuspend ID`:",
+                style="muted",
+            )
+        )
+        table = _table()
+        table.add_column("card", overflow="fold", ratio=3)
+        table.add_column("deck", overflow="fold", style="accent", ratio=1)
+        table.add_column("lapses", justify="right")
+        for sc in report.suspended[:15]:
+            table.add_row(untrusted(sc.question), untrusted(sc.deck_id), str(sc.lapses))
+        console.print(table)
 
 
 def _heatmap(report: Report) -> Text:

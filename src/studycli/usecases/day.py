@@ -8,7 +8,7 @@ new cards are available, and keeps that logic out of `cli/`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .. import config, daily
@@ -31,14 +31,22 @@ class Day:
     order: list[str]  # new-card topic order
     reached: tuple[str, ...]  # plan topics reached so far
     seconds: tuple[float, bool]  # seconds per item, measured?
+    suspended: frozenset[str] = frozenset()  # card ids never to be asked (`study suspend`)
 
     @property
     def decks(self) -> dict[str, Deck]:
-        return {d.id: d for d in self.collection.decks}
+        """The decks as sessions see them: suspended cards left out (their state is kept)."""
+        if not self.suspended:
+            return {d.id: d for d in self.collection.decks}
+        return {
+            d.id: replace(d, cards=tuple(c for c in d.cards if c.id not in self.suspended))
+            for d in self.collection.decks
+        }
 
     @property
     def card_ids(self) -> set[str]:
-        return {c.id for d in self.collection.decks for c in d.cards}
+        """Cards that can be asked: every card of the decks but the suspended ones."""
+        return {c.id for d in self.collection.decks for c in d.cards if c.id not in self.suspended}
 
     @property
     def plan_last_day(self) -> date | None:
@@ -53,7 +61,7 @@ class Day:
     def new_available(self, scope: dict[str, Deck] | None = None) -> int:
         """New cards a check could introduce today before the daily cap: exactly the pool
         `session.build_check` draws from (topics reached so far, then decks no plan names)."""
-        decks = scope if scope is not None else self.decks
+        decks = self.decks if scope is None else {k: v for k, v in self.decks.items() if k in scope}
         return len(new_pool(decks, self.order, self.states))
 
     def workload(self) -> daily.Workload:
@@ -84,4 +92,5 @@ def load_day(store: Store, collection: Collection, settings: dict[str, str], tod
     )
     order, reached = plan_topic_order(plan, active.start, today, collection.decks, store.gap_ratings())
     seconds = daily.seconds_per_item([(r.seconds, r.repeat) for r in recent if r.day <= today])
-    return Day(today, collection, settings, active, states, limits, order, reached, seconds)
+    suspended = frozenset(store.suspended())
+    return Day(today, collection, settings, active, states, limits, order, reached, seconds, suspended)

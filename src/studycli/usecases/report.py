@@ -38,5 +38,6 @@ def build_report(ctx: Context, since: date | None, area: str | None) -> report.R
             seconds=day.seconds,
             attempts=[memory.Attempt(*a) for a in store.attempts()],
             graded_sessions=frozenset(store.graded_sessions()),
+            suspended=day.suspended,
         )
     )
