@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from studycli import deckcache
+from studycli.answers import grade_numeric, read_number
 from studycli.decks import iter_deck_files, load_deck_file, parse_deck
 from studycli.model import CardKind
 
@@ -201,7 +202,16 @@ def test_untrusted_text_in_new_kinds_is_cleaned_at_load() -> None:
 # --- the bundled decks --------------------------------------------------------------------------
 
 # Cards converted on purpose by issue 10 (same id, new kind).
-CONVERTED: dict[str, str] = {}
+CONVERTED = {
+    "llm-systems/quantisation#memory-70b": "numeric",
+    "llm-systems/kv-cache-and-memory#kv-gqa-numeric": "numeric",
+    "llm-systems/kv-cache-and-memory#param-count-numeric": "numeric",
+    "llm-systems/kv-cache-and-memory#kv-not-reduce": "multi",
+    "mlops/model-serving#shadow-limits": "multi",
+    "llm-systems/kv-cache-and-memory#training-bytes-per-param": "rubric",
+    "llm-systems/mixed-precision#nan-debugging": "rubric",
+    "llm-systems/quantisation#ptq-vs-qat": "rubric",
+}
 
 
 def bundled_kinds() -> dict[str, str]:
@@ -222,3 +232,30 @@ def test_every_bundled_card_keeps_its_id_and_kind_except_the_converted() -> None
     assert set(after) == set(before)
     changed = {card_id: kind for card_id, kind in after.items() if before[card_id] != kind}
     assert changed == CONVERTED
+    assert {"numeric", "multi", "rubric"} <= set(after.values())
+
+
+def test_converted_bundled_cards_grade_their_own_model_answer() -> None:
+    """Each converted card's numbers were recomputed; its own value must grade as right."""
+    root = ROOT / "decks"
+    cards = {
+        card.id: card
+        for path in iter_deck_files(root)
+        if (deck := load_deck_file(path, root, bundled=True).deck) is not None
+        for card in deck.cards
+    }
+    memory = cards["llm-systems/quantisation#memory-70b"].numeric
+    assert memory is not None and memory.seconds == 90
+    assert grade_numeric(read_number("37 GB", memory), memory) == 5
+    assert grade_numeric(read_number("35", memory), memory) == 3  # weights alone, no scales
+    assert grade_numeric(read_number("17.5", memory), memory) == 1
+    kv = cards["llm-systems/kv-cache-and-memory#kv-gqa-numeric"].numeric
+    assert kv is not None
+    per_token = 2 * 32 * 8 * 128 * 2  # K and V · layers · KV heads · head_dim · bf16 bytes
+    assert grade_numeric(read_number(f"{per_token * 8192} B", kv), kv) == 5
+    assert grade_numeric(read_number("1.07 GB", kv), kv) == 5
+    assert grade_numeric(read_number("4", kv), kv) == 1  # the MHA slip
+    params = cards["llm-systems/kv-cache-and-memory#param-count-numeric"].numeric
+    assert params is not None
+    assert grade_numeric(read_number(str(12 * 24 * 2048**2 + 50_257 * 2048), params), params) == 5
+    assert grade_numeric(read_number("0.4B", params), params) == 1
