@@ -221,12 +221,12 @@ def test_lint_clean_and_broken(invoke, content, tmp_path) -> None:
     assert clean.exit_code == 0, clean.output
     assert "0 error(s)" in clean.stdout
     broken = write(
-        tmp_path / "x", "bad.md", "---\ntitle: B\narea: X\n---\n## Q {#q}\n- [x] a\n- [x] b\n- [ ] c\n"
+        tmp_path / "x", "bad.md", "---\ntitle: B\narea: X\n---\n## Q {#q}\n- [ ] a\n- [ ] b\n- [ ] c\n"
     )
     plan = write(tmp_path / "x", "p.yaml", "title: P\nweeks:\n  - week: 1\n    topics: [t/nope]\n")
     result = invoke("lint", str(broken), str(plan), str(tmp_path / "missing.md"))
     assert result.exit_code == 1
-    assert f"{broken}:6: error: multiple choice needs exactly one [x]" in result.stdout
+    assert f"{broken}:6: error: multiple choice needs an [x] option, found none" in result.stdout
     assert f"{plan}:4: error: unknown topic 't/nope'" in result.stdout
     assert "no such file or folder" in result.stdout
     other = write(tmp_path / "y", "notes.txt", "hello")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from studycli import config
+from studycli.answers import model_answer
 from studycli.content import load_collection
 from studycli.plans import position
 from studycli.store import Store
@@ -44,16 +45,17 @@ def study(
 
 
 def answers_for(items: list[dict], quality: int = 5) -> str:
-    """Script lines that answer every item correctly (MCQ letters looked up in the decks)."""
+    """Script lines that answer every item correctly (MCQ letters, numbers and key points looked up
+    in the decks)."""
     collection = load_collection(config.content_dirs({}))
     cards = {c.id: c for d in collection.decks for c in d.cards}
     lines = []
     for item in items:
         card = cards[item["card_id"]]
-        if item["kind"] == "mcq":
-            lines.append("abcdefgh"[card.correct_index])
-        else:
+        if item["kind"] == "basic":
             lines += ["my answer", str(quality)]
+        else:  # graded from what is typed (or ticked): the fully right answer
+            lines += model_answer(card)
     return "\n".join(lines) + "\n"
 
 
@@ -123,8 +125,8 @@ def test_scripted_checks_across_days(tmp_path: Path) -> None:
     assert len(day1) == cap and {i["source"] for i in day1} == {"new"}
     first = study(home, "2026-01-05", "check", stdin=answers_for(day1))
     assert first.returncode == 0, first.stderr
-    mcq = sum(1 for i in day1 if i["kind"] == "mcq")
-    mean = (5 * (cap - mcq) + 4 * mcq) / cap  # right MCQ answers count as quality 4
+    mcq = sum(1 for i in day1 if i["kind"] in ("mcq", "multi"))
+    mean = (5 * (cap - mcq) + 4 * mcq) / cap  # right choices count as quality 4
     # Score is the share recalled (every answer right: 100%); the mean grade is shown beside it.
     assert f"Score   100% recalled  ({cap} items graded 3 or more; mean grade {mean:.1f}/5)" in first.stdout
     assert "Traceback" not in first.stdout + first.stderr

@@ -55,6 +55,7 @@ def answers(home: Path, day: date, rng: random.Random, *args: str, command: str 
     cards graded below 4 (lines that do not fit a prompt are skipped as invalid by the program).
     """
     from studycli import config
+    from studycli.answers import model_answer
     from studycli.content import load_collection
 
     items = json.loads(study(home, day, command, "--preview", "--json", *args))["items"]
@@ -68,12 +69,14 @@ def answers(home: Path, day: date, rng: random.Random, *args: str, command: str 
             lines.append(
                 "abcdefgh"[card.correct_index if right else (card.correct_index + 1) % len(card.options)]
             )
+        elif item["kind"] != "basic":
+            lines += model_answer(card)
         else:
             lines += ["", str(rng.choice([1, 1, 2, 2, 3] if weak else [2, 3, 4, 4, 5, 5]))]
     for _ in range(4):
         for item in items:
             card = cards[item["card_id"]]
-            lines += ["abcdefgh"[card.correct_index]] if item["kind"] == "mcq" else ["", "4"]
+            lines += ["", "4"] if item["kind"] == "basic" else model_answer(card)
     return "\n".join(lines) + "\n"
 
 
@@ -86,6 +89,7 @@ TYPED = {
 def first_check(home: Path) -> str:
     """A new user's first `study check --size 2` with the bundled default plan."""
     from studycli import config
+    from studycli.answers import model_answer
     from studycli.content import load_collection
 
     items = json.loads(study(home, TODAY, "check", "--preview", "--json", "--size", "2"))["items"]
@@ -93,10 +97,10 @@ def first_check(home: Path) -> str:
     lines: list[str] = []
     for item in items:
         card = cards[item["card_id"]]
-        if item["kind"] == "mcq":
-            lines.append("abcdefgh"[card.correct_index])
-        else:
+        if item["kind"] == "basic":
             lines += [TYPED.get(card.id, ""), "4"]
+        else:
+            lines += model_answer(card)
     return study(home, TODAY, "check", "--size", "2", stdin="\n".join(lines) + "\n", columns=80)
 
 

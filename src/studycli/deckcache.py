@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .decks import PARSER_VERSION, ParsedDeck
-from .model import Card, CardKind, Deck, Diagnostic, Option
+from .model import Card, CardKind, Deck, Diagnostic, NumericAnswer, Option
 from .vocab import Severity
 
 FORMAT = f"studycli-deck-cache/json/2/parser-{PARSER_VERSION}"
@@ -61,6 +61,32 @@ def _int(value: Any) -> int:
     return value
 
 
+def _float(value: Any) -> float:
+    if type(value) not in (int, float):
+        raise TypeError("expected a number")
+    return float(value)
+
+
+def _encode_numeric(spec: NumericAnswer | None) -> list[Any] | None:
+    if spec is None:
+        return None
+    return [spec.value, spec.tolerance, spec.unit, spec.family, spec.factor, spec.seconds]
+
+
+def _decode_numeric(data: Any) -> NumericAnswer | None:
+    if data is None:
+        return None
+    value, tolerance, unit, family, factor, seconds = data
+    return NumericAnswer(
+        value=_float(value),
+        tolerance=_float(tolerance),
+        unit=_str(unit),
+        family=_str(family),
+        factor=_float(factor),
+        seconds=None if seconds is None else _float(seconds),
+    )
+
+
 def encode(parsed: ParsedDeck) -> list[Any]:
     diags = [[d.path, d.line, d.message, d.severity] for d in parsed.diagnostics]
     deck = parsed.deck
@@ -76,6 +102,8 @@ def encode(parsed: ParsedDeck) -> list[Any]:
             [[o.text, o.correct] for o in c.options],
             c.explanation,
             c.line,
+            _encode_numeric(c.numeric),
+            list(c.points),
         ]
         for c in deck.cards
     ]
@@ -104,8 +132,10 @@ def decode(data: Any) -> ParsedDeck:
             options=tuple(Option(_str(text), bool(correct)) for text, correct in options),
             explanation=_str(explanation),
             line=_int(line),
+            numeric=_decode_numeric(numeric),
+            points=_strs(points),
         )
-        for cid, question, answer, kind, stem, options, explanation, line in raw_cards
+        for cid, question, answer, kind, stem, options, explanation, line, numeric, points in raw_cards
     )
     deck = Deck(
         id=deck_id,

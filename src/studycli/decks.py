@@ -11,14 +11,14 @@ import hashlib
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from frontmatter.default_handlers import YAMLHandler
 from markdown_it import MarkdownIt
 
-from . import yamlsrc
+from . import answers, yamlsrc
 from .files import content_id, iter_content_files, name_problem, read_source
 from .model import CATEGORIES, LEVELS, Card, CardKind, Deck, Diagnostic, Option
 from .textsafe import clean, describe_unsafe, has_unsafe, unsafe_lines
@@ -31,7 +31,7 @@ _ANCHOR_OK = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TASK = re.compile(r"^\[( |x|X)\]\s+(.*)$", re.DOTALL)
 MAX_OPTIONS = 26  # one letter a-z each
 # Bump whenever parsing can give a different result for the same file: it keys the deck cache.
-PARSER_VERSION = 2
+PARSER_VERSION = 3  # 3: numeric, multiple-answer and rubric cards
 # Only block structure is needed; skipping inline parsing (emphasis, links…) halves the cost.
 _MD = MarkdownIt("commonmark").disable(["inline", "text_join"], ignoreInvalid=True)
 _HANDLER = YAMLHandler()
@@ -278,66 +278,225 @@ def _parse_card(
         report(line_no, "card heading has no question text")
         return None
 
-    body = "\n".join(lines[section.start : section.end])
-    options, stem, explanation, mcq_problem = _split_mcq(section, lines, body_line)
-    if mcq_problem:
-        report(mcq_problem[0], mcq_problem[1])
-        return None
     question = " ".join(clean(question, line=True).split())
-    if options:
-        if not explanation:
-            report(line_no, "multiple-choice card has no explanation after its options", Severity.WARNING)
-        return Card(
-            id=card_id,
-            deck_id=deck_id,
-            question=question,
-            kind=CardKind.MCQ,
-            stem=clean(stem),
-            options=tuple(Option(clean(o.text, line=True), o.correct) for o in options),
-            explanation=clean(explanation),
-            answer=clean(explanation),
-            line=line_no,
-        )
-    answer = body.strip()
-    if not answer:
-        report(line_no, f"card {question!r} has no answer")
+    base = Card(id=card_id, deck_id=deck_id, question=question, line=line_no)
+    deciding = _deciding_block(section.tokens)
+    if deciding is None:
+        return _basic_card(base, section, lines, body_line, report)
+    kind, index = deciding
+    if kind == "numeric":
+        return _numeric_card(base, section, lines, body_line, index, report)
+    if kind == "rubric":
+        return _rubric_card(base, section, lines, body_line, index, report)
+    return _choice_card(base, section, lines, body_line, index, report)
+
+
+# A top-level paragraph starting with '=' then a space, a digit or a sign is a numeric answer
+# line; '==', '=>' and the like stay prose.
+_EQUALS = re.compile(r"^=(?:\s|$|[\d.$~≈+-])")
+_CONTINUED_EQUALS = re.compile(r"^=\s*[\d.+-]")
+
+
+def _paragraph_text(tokens: Sequence[Any], i: int) -> str | None:
+    """The text of the top-level paragraph opened at tokens[i], or None if it is not one."""
+    token = tokens[i]
+    if token.type != "paragraph_open" or token.level != 0 or i + 1 >= len(tokens):
         return None
-    return Card(id=card_id, deck_id=deck_id, question=question, answer=clean(answer), line=line_no)
+    return str(tokens[i + 1].content)
 
 
-def _split_mcq(
-    section: _Section, lines: list[str], body_line: int
-) -> tuple[list[Option], str, str, tuple[int, str] | None]:
-    """Find the card's first top-level task list; it makes the card multiple choice."""
+def _is_key_points(text: str) -> bool:
+    """'Key points:', also in bold ('**Key points:**', '**Key points**:'), any case."""
+    bare = text.strip().strip("*_").rstrip(":").strip("*_").strip()
+    return bare.lower() == "key points"
+
+
+def _is_task_list(tokens: Sequence[Any], i: int) -> bool:
+    token = tokens[i]
+    if token.type != "bullet_list_open" or token.level != 0:
+        return False
+    return any(_TASK.match(text) for _, text in _list_items(tokens, i))
+
+
+def _deciding_block(tokens: Sequence[Any]) -> tuple[str, int] | None:
+    """The first block that gives a card its kind: an '=' line (numeric), a 'Key points' line
+    followed by a task list (rubric), or a task list (multiple choice). Anything after it is text."""
+    for i in range(len(tokens)):
+        text = _paragraph_text(tokens, i)
+        if text is not None:
+            if _EQUALS.match(text):
+                return "numeric", i
+            if _is_key_points(text) and i + 3 < len(tokens) and _is_task_list(tokens, i + 3):
+                return "rubric", i
+        elif _is_task_list(tokens, i):
+            return "choice", i
+    return None
+
+
+def _is_duration_line(text: str) -> bool:
+    """A well-formed 'Time: 90 s' line (prose such as 'Time: O(n log n)' is not one)."""
+    try:
+        return answers.parse_time_line(text) is not None
+    except answers.AnswerError:
+        return False
+
+
+def _text(lines: list[str], start: int, end: int) -> str:
+    return "\n".join(lines[start:end]).strip()
+
+
+def _basic_card(base: Card, section: _Section, lines: list[str], body_line: int, report: Any) -> Card | None:
     tokens = section.tokens
-    for i, token in enumerate(tokens):
-        if token.type != "bullet_list_open" or token.level != 0:
+    for i in range(len(tokens)):
+        text = _paragraph_text(tokens, i)
+        if text is None:
             continue
-        items = _list_items(tokens, i)
-        tasks = [_TASK.match(text) for _, text in items]
-        if not any(tasks):
-            continue
-        assert token.map is not None
-        where = body_line + token.map[0]
-        if not all(tasks):
-            return [], "", "", (where, "task list mixes '- [ ]' options with plain items")
-        options = [Option(" ".join(m.group(2).split()), m.group(1) in "xX") for m in tasks if m is not None]
-        correct = sum(o.correct for o in options)
-        if correct != 1:
-            return [], "", "", (where, f"multiple choice needs exactly one [x] option, found {correct}")
-        if len(options) < 3:
-            return [], "", "", (where, "multiple choice needs at least two wrong options")
-        if len(options) > MAX_OPTIONS:
-            return (
-                [],
-                "",
-                "",
-                (where, f"multiple choice has {len(options)} options; at most {MAX_OPTIONS} (a-z)"),
-            )
-        stem = "\n".join(lines[section.start : token.map[0]]).strip()
-        explanation = "\n".join(lines[token.map[1] : section.end]).strip()
-        return options, stem, explanation, None
-    return [], "", "", None
+        where = body_line + tokens[i].map[0]
+        if "\n" not in text.strip() and _is_duration_line(text):
+            report(where, "'Time:' is for numeric cards: add an '= value ± tolerance' line above it")
+            return None
+        for offset, line in enumerate(text.split("\n")[1:], start=1):
+            if _CONTINUED_EQUALS.match(line):
+                report(
+                    where + offset,
+                    "this '=' line continues the paragraph above, so the card is not numeric; "
+                    "put a blank line before it if it is the answer",
+                    Severity.WARNING,
+                )
+    answer = _text(lines, section.start, section.end)
+    if not answer:
+        report(base.line, f"card {base.question!r} has no answer")
+        return None
+    return replace(base, answer=clean(answer))
+
+
+def _numeric_card(
+    base: Card, section: _Section, lines: list[str], body_line: int, index: int, report: Any
+) -> Card | None:
+    tokens = section.tokens
+    para = tokens[index]
+    where = body_line + para.map[0]
+    content = str(tokens[index + 1].content).split("\n")
+    try:
+        spec = answers.parse_numeric_line(content[0])
+    except answers.AnswerError as exc:
+        report(where, f"numeric answer {content[0].strip()[:60]!r}: {exc}")
+        return None
+    time_text: str | None = None
+    time_where = where + 1
+    if len(content) == 2 and answers.is_time_line(content[1]):
+        time_text = content[1]
+    elif len(content) > 1:
+        report(
+            where + 1,
+            "the '=' line stands alone in its paragraph (an optional 'Time: 90 s' line may follow); "
+            "put a blank line after it",
+        )
+        return None
+    end = para.map[1]
+    after = index + 3  # paragraph_open, inline, paragraph_close
+    following = _paragraph_text(tokens, after) if after < len(tokens) else None
+    if time_text is None and following is not None and answers.is_time_line(following):
+        if "\n" in following.strip():
+            report(body_line + tokens[after].map[0], "the 'Time:' line stands alone in its paragraph")
+            return None
+        time_text, time_where, end = following, body_line + tokens[after].map[0], tokens[after].map[1]
+    if time_text is not None:
+        try:
+            spec = replace(spec, seconds=answers.parse_time_line(time_text))
+        except answers.AnswerError as exc:
+            report(time_where, str(exc))
+            return None
+    solution = _text(lines, end, section.end)
+    if not solution:
+        report(base.line, "numeric card has no worked solution after its '=' line", Severity.WARNING)
+    return replace(
+        base,
+        kind=CardKind.NUMERIC,
+        stem=clean(_text(lines, section.start, para.map[0])),
+        numeric=spec,
+        explanation=clean(solution),
+        answer=clean(solution),
+    )
+
+
+def _rubric_card(
+    base: Card, section: _Section, lines: list[str], body_line: int, index: int, report: Any
+) -> Card | None:
+    tokens = section.tokens
+    head = tokens[index]
+    listed = tokens[index + 3]
+    where = body_line + listed.map[0]
+    items = _list_items(tokens, index + 3)
+    tasks = [_TASK.match(text) for _, text in items]
+    if not all(tasks):
+        return _fail(report, where, "key points list mixes '- [ ]' points with plain items")
+    points = [" ".join(m.group(2).split()) for m in tasks if m is not None]
+    if any(m is not None and m.group(1) in "xX" for m in tasks):
+        return _fail(report, where, "key points are unticked '- [ ]' items; the learner ticks them")
+    if len(points) < 2:
+        return _fail(report, where, "a rubric needs at least two key points")
+    if len(points) > answers.MAX_POINTS:
+        return _fail(
+            report,
+            where,
+            f"a rubric has {len(points)} key points; at most {answers.MAX_POINTS} (one key each)",
+        )
+    answer = "\n\n".join(
+        part
+        for part in (_text(lines, section.start, head.map[0]), _text(lines, listed.map[1], section.end))
+        if part
+    )
+    return replace(
+        base,
+        kind=CardKind.RUBRIC,
+        answer=clean(answer),
+        points=tuple(clean(p, line=True) for p in points),
+    )
+
+
+def _fail(report: Any, line: int, message: str) -> Card | None:
+    """Report an error that drops the card (so the rest of the deck stays usable)."""
+    report(line, message)
+    return None
+
+
+def _choice_card(
+    base: Card, section: _Section, lines: list[str], body_line: int, index: int, report: Any
+) -> Card | None:
+    """Options from the card's first top-level task list: one [x] is multiple choice, more are
+    multiple answers."""
+    tokens = section.tokens
+    token = tokens[index]
+    where = body_line + token.map[0]
+    tasks = [_TASK.match(text) for _, text in _list_items(tokens, index)]
+    if not all(tasks):
+        return _fail(report, where, "task list mixes '- [ ]' options with plain items")
+    options = [Option(" ".join(m.group(2).split()), m.group(1) in "xX") for m in tasks if m is not None]
+    correct = sum(o.correct for o in options)
+    if correct == 0:
+        return _fail(report, where, "multiple choice needs an [x] option, found none")
+    if correct == len(options):
+        return _fail(
+            report, where, f"all {correct} options are [x]: a multiple-answer card needs a wrong option too"
+        )
+    if correct == 1 and len(options) < 3:
+        return _fail(report, where, "multiple choice needs at least two wrong options")
+    if len(options) > MAX_OPTIONS:
+        return _fail(
+            report, where, f"multiple choice has {len(options)} options; at most {MAX_OPTIONS} (a-z)"
+        )
+    explanation = _text(lines, token.map[1], section.end)
+    if not explanation:
+        report(base.line, "multiple-choice card has no explanation after its options", Severity.WARNING)
+    return replace(
+        base,
+        kind=CardKind.MCQ if correct == 1 else CardKind.MULTI,
+        stem=clean(_text(lines, section.start, token.map[0])),
+        options=tuple(Option(clean(o.text, line=True), o.correct) for o in options),
+        explanation=clean(explanation),
+        answer=clean(explanation),
+    )
 
 
 def _list_items(tokens: Sequence[Any], start: int) -> list[tuple[int, str]]:

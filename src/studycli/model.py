@@ -18,14 +18,34 @@ LEVELS = ("mid", "senior", "principal")
 
 
 class CardKind(str, Enum):
-    BASIC = "basic"
-    MCQ = "mcq"
+    BASIC = "basic"  # self-graded question and answer
+    MCQ = "mcq"  # one right option
+    NUMERIC = "numeric"  # a number within a tolerance, graded from what is typed
+    MULTI = "multi"  # two or more right options, graded from the overlap
+    RUBRIC = "rubric"  # key points ticked after the reveal, graded from the share ticked
 
 
 @dataclass(frozen=True)
 class Option:
     text: str
     correct: bool
+
+
+@dataclass(frozen=True)
+class NumericAnswer:
+    """The '=' line of a numeric card, resolved to plain numbers.
+
+    `value` and `tolerance` are in the base unit of `family` (bytes, seconds, a count…), so any
+    unit the learner types converts to the same scale; `unit` and `factor` are how the card wrote
+    it, so the answer is shown back in the card's own unit. A tolerance of 0 means exact.
+    """
+
+    value: float
+    tolerance: float
+    unit: str = ""  # the card's unit as shown ("GB", "%", ""); "" for a plain number
+    family: str = "count"
+    factor: float = 1.0  # base units per card unit
+    seconds: float | None = None  # time target ("Time: 90 s"), if any
 
 
 @dataclass(frozen=True)
@@ -41,6 +61,12 @@ class Card:
     options: tuple[Option, ...] = ()
     explanation: str = ""
     line: int = 0
+    numeric: NumericAnswer | None = None  # numeric cards only
+    points: tuple[str, ...] = ()  # rubric cards only: the key points, in order
+
+    @property
+    def correct_indexes(self) -> frozenset[int]:
+        return frozenset(i for i, option in enumerate(self.options) if option.correct)
 
     @property
     def correct_index(self) -> int:

@@ -6,6 +6,7 @@ import string
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rich.console import Console
 from rich.panel import Panel
@@ -13,8 +14,9 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from .. import answers
 from ..errors import GradeConflict
-from ..model import CardKind, Deck, Item
+from ..model import Card, CardKind, Deck, Item
 from ..rules import MCQ_CORRECT, MCQ_WRONG, REPEAT_BELOW
 from ..session import CheckRun, CheckSummary
 from ..stats import DueOutlook
@@ -30,6 +32,8 @@ GRADE_LEGEND = (
     ("5", "easy"),
 )
 QUIT = "q"
+LETTERS = string.ascii_lowercase
+T = TypeVar("T")
 
 Recorder = Callable[[Item, int, float], None]
 
@@ -96,12 +100,14 @@ def ask(
     item: Item,
     deck: Deck | None,
     total: int,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Answer | None:
     """Ask one item; returns its grade, or None if the user chose to stop.
 
-    Nothing that acknowledges the grade (the key's echo, the multiple-choice verdict) is drawn
-    here: the caller draws it with `Answer.acknowledge` once the grade is committed, so what the
-    screen says was graded is always on disk, even if the process dies the next instant.
+    Nothing that acknowledges the grade (the key's echo, the verdict of a card graded from what
+    was typed) is drawn here: the caller draws it with `Answer.acknowledge` once the grade is
+    committed, so what the screen says was graded is always on disk, even if the process dies the
+    next instant. `clock` times a numeric answer against the card's time target.
     """
     card = item.card
     console.print()
@@ -115,61 +121,212 @@ def ask(
     console.print(question)
     if card.stem:
         console.print(untrusted_markdown(card.stem))
+    started = clock()
 
     if card.kind is CardKind.MCQ:
-        letters = string.ascii_lowercase[: len(card.options)]
-        options = Table.grid(padding=(0, 1))  # a grid, so long options wrap with a hanging indent
-        options.add_column(no_wrap=True)
-        options.add_column()
-        for letter, option in zip(letters, card.options, strict=False):
-            options.add_row(Text(f"  {letter})", style="key"), untrusted_markdown(option.text))
-        console.print(options)
-        choice = prompter.choose(
-            Text(f"Choose {letters[0]}-{letters[-1]} (q stop) > ", style="heading"),
-            [*letters, QUIT],
-            echo=False,
-        )
-        if choice == QUIT:
-            console.print(choice)
-            return None
-        picked = letters.index(choice)
-        right = card.correct_index
-
-        def verdict() -> None:
-            console.print(choice)
-            if picked == right:
-                console.print(Text("✓ correct", style="good bold"))
-            else:
-                console.print(
-                    Text.assemble(
-                        Text("✗ not quite", style="bad bold"),
-                        Text(" — the answer is ", style="muted"),
-                        Text(f"{letters[right]}) ", style="key"),
-                        untrusted(card.options[right].text),
-                    )
-                )
-            if card.explanation:
-                console.print(
-                    Panel(
-                        untrusted_markdown(card.explanation),
-                        title="Why",
-                        title_align="left",
-                        border_style="muted",
-                    )
-                )
-            prompter.pause(Text("Any key to continue ", style="muted"))
-
-        return Answer(MCQ_CORRECT if picked == right else MCQ_WRONG, verdict)
+        return _ask_mcq(console, prompter, card)
+    if card.kind is CardKind.MULTI:
+        return _ask_multi(console, prompter, card)
+    if card.kind is CardKind.NUMERIC:
+        return _ask_numeric(console, prompter, card, lambda: clock() - started)
 
     prompter.line(Text("Your answer (optional, Enter to reveal) > ", style="muted"))
-    console.print(
-        Panel(untrusted_markdown(card.answer), title="Answer", title_align="left", border_style="accent")
-    )
+    if card.answer:
+        console.print(
+            Panel(untrusted_markdown(card.answer), title="Answer", title_align="left", border_style="accent")
+        )
+    if card.kind is CardKind.RUBRIC:
+        return _ask_rubric(console, prompter, card)
     choice = prompter.choose(_grade_legend(), [key for key, _ in GRADE_LEGEND] + [QUIT], echo=False)
     if choice == QUIT:
         console.print(choice)
         return None
     return Answer(int(choice), lambda: console.print(choice))
+
+
+def _options(card: Card) -> Table:
+    """The lettered options, in a grid so long options wrap with a hanging indent."""
+    options = Table.grid(padding=(0, 1))
+    options.add_column(no_wrap=True)
+    options.add_column()
+    for letter, option in zip(LETTERS, card.options, strict=False):
+        options.add_row(Text(f"  {letter})", style="key"), untrusted_markdown(option.text))
+    return options
+
+
+def _explain(console: Console, prompter: Prompter, text: str, title: str) -> None:
+    if text:
+        console.print(Panel(untrusted_markdown(text), title=title, title_align="left", border_style="muted"))
+    prompter.pause(Text("Any key to continue ", style="muted"))
+
+
+def _read_answer(prompter: Prompter, prompt: Text, read: Callable[[str], T]) -> T | None:
+    """Ask for a line until `read` accepts it (or `q` stops: None). A line `read` rejects is
+    reported, never fatal: the learner just types again."""
+    while True:
+        text = prompter.line(prompt)
+        if text.strip().lower() == QUIT:
+            return None
+        try:
+            return read(text)
+        except answers.AnswerError as exc:
+            prompter.invalid(Text(f"invalid answer {text.strip()[:40]!r}: {exc}; try again", style="bad"))
+
+
+def _ask_mcq(console: Console, prompter: Prompter, card: Card) -> Answer | None:
+    letters = LETTERS[: len(card.options)]
+    console.print(_options(card))
+    choice = prompter.choose(
+        Text(f"Choose {letters[0]}-{letters[-1]} (q stop) > ", style="heading"),
+        [*letters, QUIT],
+        echo=False,
+    )
+    if choice == QUIT:
+        console.print(choice)
+        return None
+    picked = letters.index(choice)
+    right = card.correct_index
+
+    def verdict() -> None:
+        console.print(choice)
+        if picked == right:
+            console.print(Text("✓ correct", style="good bold"))
+        else:
+            console.print(
+                Text.assemble(
+                    Text("✗ not quite", style="bad bold"),
+                    Text(" — the answer is ", style="muted"),
+                    Text(f"{letters[right]}) ", style="key"),
+                    untrusted(card.options[right].text),
+                )
+            )
+        _explain(console, prompter, card.explanation, "Why")
+
+    return Answer(MCQ_CORRECT if picked == right else MCQ_WRONG, verdict)
+
+
+def _ask_multi(console: Console, prompter: Prompter, card: Card) -> Answer | None:
+    letters = LETTERS[: len(card.options)]
+    console.print(_options(card))
+    prompt = Text(f"Choose all that apply, e.g. ac ({letters[0]}-{letters[-1]}, q stop) > ", style="heading")
+    picked = _read_answer(prompter, prompt, lambda text: answers.parse_letters(text, len(letters)))
+    if picked is None:  # the line itself showed the q
+        return None
+    right = card.correct_indexes
+    grade = answers.grade_multi(picked, right)
+
+    def verdict() -> None:
+        if grade == answers.MULTI_ALL_RIGHT:
+            console.print(Text("✓ all right", style="good bold"))
+        else:
+            missed, extra = len(right - picked), len(picked - right)
+            parts = [f"{n} {what}" for n, what in ((missed, "missed"), (extra, "wrong")) if n]
+            style = "warn bold" if grade == answers.MULTI_ONE_OFF else "bad bold"
+            console.print(Text(f"✗ not quite: {', '.join(parts)} (grade {grade})", style=style))
+        marks = Table.grid(padding=(0, 1))
+        marks.add_column(no_wrap=True)
+        marks.add_column(no_wrap=True)
+        marks.add_column()
+        for i, option in enumerate(card.options):
+            if i in right:
+                mark = Text("✓", style="good") if i in picked else Text("○", style="warn")
+                note = "" if i in picked else " (missed)"
+            else:
+                mark = Text("✗", style="bad") if i in picked else Text(" ")
+                note = " (not right)" if i in picked else ""
+            marks.add_row(
+                mark,
+                Text(f"{LETTERS[i]})", style="key"),
+                Text.assemble(untrusted(option.text), (note, "muted")),
+            )
+        console.print(marks)
+        _explain(console, prompter, card.explanation, "Why")
+
+    return Answer(grade, verdict)
+
+
+def _ask_numeric(
+    console: Console, prompter: Prompter, card: Card, elapsed: Callable[[], float]
+) -> Answer | None:
+    spec = card.numeric
+    assert spec is not None
+    prompt = Text(f"Your answer{' in ' + spec.unit if spec.unit else ''} (a number; q stop", style="heading")
+    if spec.seconds is not None:
+        prompt.append(f" · aim for {_seconds(spec.seconds)}", style="muted")
+    prompt.append(") > ", style="heading")
+    value = _read_answer(prompter, prompt, lambda text: answers.read_number(text, spec))
+    if value is None:  # the line itself showed the q
+        return None
+    seconds = elapsed() if prompter.timed else None
+    grade = answers.grade_numeric(value, spec, seconds)
+
+    def verdict() -> None:
+        if grade == answers.NUMERIC_WITHIN:
+            head = Text("✓ right", style="good bold")
+        elif grade == answers.NUMERIC_WITHIN_SLOW:
+            assert spec.seconds is not None and seconds is not None
+            head = Text(
+                f"✓ right, but in {_seconds(seconds)} against {_seconds(spec.seconds)} (grade 4)",
+                style="good bold",
+            )
+        elif grade == answers.NUMERIC_NEAR:
+            head = Text("≈ close: within twice the tolerance (grade 3)", style="warn bold")
+        else:
+            head = Text("✗ not quite", style="bad bold")
+        console.print(
+            Text.assemble(
+                head,
+                Text(f" — you said {answers.format_amount(value, spec)}; the answer is ", style="muted"),
+                Text(answers.describe_numeric(spec), style="key"),
+            )
+        )
+        _explain(console, prompter, card.explanation, "Solution")
+
+    return Answer(grade, verdict)
+
+
+def _seconds(seconds: float) -> str:
+    if seconds >= 120:
+        return f"{seconds / 60:.0f} min" if seconds % 60 == 0 else f"{seconds / 60:.1f} min"
+    return f"{seconds:.0f} s"
+
+
+def _ask_rubric(console: Console, prompter: Prompter, card: Card) -> Answer | None:
+    count = len(card.points)
+    points = Table.grid(padding=(0, 1))
+    points.add_column(no_wrap=True, justify="right")
+    points.add_column()
+    for n, point in enumerate(card.points, 1):
+        points.add_row(Text(f"{n}.", style="key"), untrusted_markdown(point))
+    console.print(Panel(points, title="Key points", title_align="left", border_style="accent"))
+
+    def status(ticked: frozenset[int]) -> Text:
+        got = " ".join(str(i + 1) for i in sorted(ticked)) or "none"
+        return Text.assemble(
+            Text("Ticked ", style="heading"),
+            Text(got, style="key"),
+            Text(f" ({len(ticked)} of {count}) · Enter done > ", style="muted"),
+        )
+
+    prompt = Text.assemble(
+        Text("Which did you make? ", style="heading"),
+        Text(f"1-{count} tick or untick, Enter done, q stop > ", style="muted"),
+    )
+    ticked = prompter.toggle(prompt, count, status)
+    if ticked is None:
+        return None
+    grade = answers.grade_rubric(len(ticked), count)
+
+    def verdict() -> None:
+        share = len(ticked) / count
+        console.print(
+            Text(
+                f"{len(ticked)} of {count} key points ({share:.0%}) → grade {grade}",
+                style="good bold" if grade >= 4 else ("warn bold" if grade >= 2 else "bad bold"),
+            )
+        )
+
+    return Answer(grade, verdict)
 
 
 def run_check(

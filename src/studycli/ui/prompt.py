@@ -16,8 +16,15 @@ from typing import Protocol, TextIO
 from rich.console import Console
 from rich.text import Text
 
+from ..answers import AnswerError, parse_ticks
+
+TickStatus = Callable[[frozenset[int]], Text]
+
 
 class Prompter(Protocol):
+    # Whether answer times mean anything: a person at a terminal, not a script.
+    timed: bool
+
     def choose(self, prompt: Text, valid: Collection[str], echo: bool = True) -> str:
         """One of `valid` (lower-case); raises EOFError or KeyboardInterrupt to stop.
 
@@ -28,6 +35,15 @@ class Prompter(Protocol):
     def line(self, prompt: Text) -> str: ...
 
     def pause(self, prompt: Text) -> None: ...
+
+    def invalid(self, message: Text) -> None:
+        """Say that an answer could not be read (the caller then asks again)."""
+        ...
+
+    def toggle(self, prompt: Text, count: int, status: TickStatus) -> frozenset[int] | None:
+        """Which of `count` numbered points the learner ticks (zero-based); None to stop.
+        `status` draws the ticks so far, after each toggle on a terminal."""
+        ...
 
 
 @contextmanager
@@ -69,6 +85,8 @@ def _keys_mode(stream: TextIO) -> Iterator[Callable[[], str]]:
 
 class KeyPrompter:
     """Interactive: one key per choice, read without waiting for Enter."""
+
+    timed = True
 
     def __init__(self, console: Console, stream: TextIO | None = None) -> None:
         self.console = console
@@ -117,9 +135,47 @@ class KeyPrompter:
             read_key()
             self.console.print()
 
+    def invalid(self, message: Text) -> None:
+        self.console.print(message)
+
+    def toggle(self, prompt: Text, count: int, status: TickStatus) -> frozenset[int] | None:
+        """Digits 1-`count` tick and untick, Enter finishes, q stops. Keys typed faster than the
+        screen draws arrive together and are taken one by one."""
+        ticked: set[int] = set()
+        with _keys_mode(self.stream) as read_key:
+            self.console.print(prompt, end="")
+            while True:
+                chunk = read_key().lower()
+                keys = [chunk] if chunk.startswith("\x1b") else list(chunk)
+                for key in keys:
+                    if key in ("\r", "\n"):
+                        self.console.print()
+                        return frozenset(ticked)
+                    if key == "q":
+                        self.console.print("q")
+                        return None
+                    if key.isdigit() and 1 <= int(key) <= count:
+                        ticked ^= {int(key) - 1}
+                        self.console.print()
+                        self.console.print(status(frozenset(ticked)), end="")
+                        continue
+                    if key == " ":
+                        continue
+                    shown = key if key.isprintable() else repr(key)
+                    self.console.print()
+                    self.console.print(
+                        Text.assemble(
+                            Text(f"{shown} is not a choice", style="bad"),
+                            Text(f" — press 1-{count} to tick or untick, Enter when done > ", style="muted"),
+                        ),
+                        end="",
+                    )
+
 
 class LinePrompter:
     """Scripted: every answer is one line of `stream`; invalid lines are reported and skipped."""
+
+    timed = False
 
     def __init__(self, console: Console, errors: Console, stream: TextIO | None = None) -> None:
         self.console = console
@@ -154,3 +210,22 @@ class LinePrompter:
 
     def pause(self, prompt: Text) -> None:
         return None
+
+    def invalid(self, message: Text) -> None:
+        self.errors.print(message)
+
+    def toggle(self, prompt: Text, count: int, status: TickStatus) -> frozenset[int] | None:
+        """One line of ticked numbers (`1 3 4`; empty: none); `q` stops."""
+        self.console.print(prompt, end="")
+        while True:
+            text = self._read()
+            if text.strip().lower() == "q":
+                self.console.print("q")
+                return None
+            try:
+                ticked = parse_ticks(text, count)
+            except AnswerError as exc:
+                self.errors.print(Text(f"invalid answer {text[:40]!r}: {exc}", style="bad"))
+                continue
+            self.console.print(Text(text.strip()))
+            return ticked

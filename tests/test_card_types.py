@@ -1,0 +1,261 @@
+"""Numeric, multiple-answer and rubric cards in deck files: parsing, every lint, the bundled decks."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from studycli import deckcache
+from studycli.answers import grade_numeric, read_number
+from studycli.decks import iter_deck_files, load_deck_file, parse_deck
+from studycli.model import CardKind
+
+FM = "---\ntitle: T\narea: Foundations\n---\n"  # the first card heading is line 5
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def parse(body: str):
+    return parse_deck(FM + textwrap.dedent(body).lstrip("\n"), "area/topic", "deck.md")
+
+
+def only_card(body: str):
+    parsed = parse(body)
+    assert [d for d in parsed.diagnostics if d.severity == "error"] == [], parsed.diagnostics
+    assert parsed.deck is not None and len(parsed.deck.cards) == 1
+    return parsed.deck.cards[0], parsed.diagnostics
+
+
+def test_numeric_card_with_stem_time_and_solution() -> None:
+    card, diags = only_card(
+        """
+        ## How much memory do the weights take? {#mem}
+        A 70B model at 4 bits.
+
+        = 37 ± 1.5 GB
+
+        Time: 90 s
+
+        70e9 × 0.5 bytes = 35 GB, plus scales.
+        """
+    )
+    assert diags == ()
+    assert card.kind is CardKind.NUMERIC and card.id == "area/topic#mem"
+    assert card.stem == "A 70B model at 4 bits."
+    assert card.numeric is not None
+    assert (card.numeric.value, card.numeric.tolerance, card.numeric.unit) == (37e9, 1.5e9, "GB")
+    assert card.numeric.seconds == 90
+    assert card.explanation == card.answer == "70e9 × 0.5 bytes = 35 GB, plus scales."
+
+
+def test_time_line_may_share_the_answer_paragraph() -> None:
+    card, _ = only_card("## Q {#q}\n= 42\nTime: 2 min\n\nWhy.\n")
+    assert card.numeric is not None and card.numeric.seconds == 120 and card.explanation == "Why."
+
+
+def test_multi_card() -> None:
+    card, diags = only_card(
+        """
+        ## Which cut KV memory? {#kv}
+        - [x] GQA
+        - [x] FP8 cache
+        - [ ] 4-bit weights
+
+        Weights are not the cache.
+        """
+    )
+    assert diags == ()
+    assert card.kind is CardKind.MULTI
+    assert card.correct_indexes == {0, 1}
+    assert card.explanation == "Weights are not the cache."
+
+
+def test_rubric_card_keeps_the_answer_around_its_key_points() -> None:
+    card, diags = only_card(
+        """
+        ## Explain dropout. {#drop}
+        Dropout zeroes activations at random.
+
+        **Key points:**
+        - [ ] Zeroes units with probability p
+        - [ ] Rescales by 1/(1 − p)
+        - [ ] Off at inference
+
+        See Srivastava et al. 2014.
+        """
+    )
+    assert diags == ()
+    assert card.kind is CardKind.RUBRIC
+    assert card.points == ("Zeroes units with probability p", "Rescales by 1/(1 − p)", "Off at inference")
+    assert card.answer == "Dropout zeroes activations at random.\n\nSee Srivastava et al. 2014."
+
+
+def test_a_task_list_after_key_points_is_never_multiple_choice() -> None:
+    card, _ = only_card("## Q {#q}\nKey points\n\n- [ ] one\n- [ ] two\n")
+    assert card.kind is CardKind.RUBRIC and card.options == ()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "## Q {#q}\nKey points:\n\n- one\n- two\n",  # a plain list under 'Key points' stays prose
+        "## Q {#q}\nSo x\n= 5 + y\n",  # '=' continuing a paragraph: an equation
+        "## Q {#q}\n=> not an answer\n",
+        "## Q {#q}\n```\n= 5\n```\n",  # code
+        "## Q {#q}\n- item\n\n  = 24 GB\n",  # inside a list item
+        "## Q {#q}\nTime: O(n log n)\n",  # not a duration line
+    ],
+)
+def test_look_alikes_stay_basic(body: str) -> None:
+    card, _ = only_card(body)
+    assert card.kind is CardKind.BASIC and card.numeric is None and card.points == ()
+
+
+def test_the_first_deciding_block_sets_the_kind() -> None:
+    card, _ = only_card("## Q {#q}\n= 5\n\nSolution with a list:\n\n- [ ] not an option\n- [x] nor this\n")
+    assert card.kind is CardKind.NUMERIC and "[ ] not an option" in card.explanation
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "fragment"),
+    [
+        ("## Q {#q}\n=\n", 6, "'=' needs a number"),
+        ("## Q {#q}\n= lots\n", 6, "does not start with a number"),
+        ("## Q {#q}\nStem.\n\n= 1,3 ± 1\n", 8, "commas group thousands"),
+        ("## Q {#q}\n= 5 ±\n", 6, "'±' without a number"),
+        ("## Q {#q}\n= 5 ± 0\n", 6, "tolerance of zero"),
+        ("## Q {#q}\n= 5 ± -1\n", 6, "must be positive"),
+        ("## Q {#q}\n= 5 ± 1 parsecs\n", 6, "unknown unit 'parsecs'"),
+        ("## Q {#q}\n= 5 ms ± 1 GB\n", 6, "the value is in ms but the tolerance in GB"),
+        ("## Q {#q}\n= 5\nand more\n", 7, "stands alone in its paragraph"),
+        ("## Q {#q}\n= 5\n\nTime: soon\n", 8, "'Time:' needs a duration"),
+        ("## Q {#q}\n= 5\n\nTime: 0 s\n", 8, "more than zero seconds"),
+        ("## Q {#q}\nSolution.\n\nTime: 90 s\n", 8, "add an '= value ± tolerance' line"),
+        ("## Q {#q}\n- [x] a\n- [x] b\n- [x] c\n", 6, "all 3 options are [x]"),
+        ("## Q {#q}\n- [ ] a\n- [ ] b\n", 6, "needs an [x] option, found none"),
+        ("## Q {#q}\n- [x] a\n- [x] b\n- c\n", 6, "mixes"),
+        ("## Q {#q}\n" + "".join(f"- [{'x' if i < 2 else ' '}] o{i}\n" for i in range(27)), 6, "27 options"),
+        ("## Q {#q}\nKey points:\n- [ ] only one\n", 7, "at least two key points"),
+        ("## Q {#q}\nKey points:\n- [ ] a\n- [x] b\n", 7, "unticked"),
+        ("## Q {#q}\nKey points:\n- [ ] a\n- b\n", 7, "mixes"),
+        ("## Q {#q}\nKey points:\n" + "".join(f"- [ ] p{i}\n" for i in range(10)), 7, "at most 9"),
+    ],
+)
+def test_malformed_forms_are_errors_at_their_line(body: str, line: int, fragment: str) -> None:
+    parsed = parse_deck(FM + body + "\n## Fine {#fine}\nAnswer.\n", "a/b", "deck.md")
+    errors = [d for d in parsed.diagnostics if d.severity == "error"]
+    assert any(fragment in d.message and d.line == line for d in errors), parsed.diagnostics
+    assert str(errors[0]).startswith(f"deck.md:{line}: error: ")
+    assert parsed.deck is not None and [c.id for c in parsed.deck.cards] == ["a/b#fine"]  # deck survives
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ("## Q {#q}\n= 5 ± 1\n", "no worked solution"),
+        ("## Q {#q}\nSo the total\n= 42\n", "continues the paragraph above"),
+        ("## Q {#q}\n- [x] a\n- [x] b\n- [ ] c\n", "no explanation"),
+    ],
+)
+def test_warnings(body: str, fragment: str) -> None:
+    parsed = parse_deck(FM + body, "a/b", "deck.md")
+    assert any(d.severity == "warning" and fragment in d.message for d in parsed.diagnostics), (
+        parsed.diagnostics
+    )
+    assert parsed.deck is not None and len(parsed.deck.cards) == 1
+
+
+def test_new_kinds_survive_the_deck_cache() -> None:
+    parsed = parse(
+        """
+        ## N {#n}
+        = 1.3e9 ± 10%
+
+        Time: 60 s
+
+        Solution.
+
+        ## M {#m}
+        - [x] a
+        - [x] b
+        - [ ] c
+
+        Why.
+
+        ## R {#r}
+        Key points:
+        - [ ] one
+        - [ ] two
+        """
+    )
+    back = deckcache.decode(json.loads(json.dumps(deckcache.encode(parsed))))
+    assert back == parsed
+
+
+def test_untrusted_text_in_new_kinds_is_cleaned_at_load() -> None:
+    card, _ = only_card("## Q {#q}\nKey points:\n- [ ] one \x1b[2J\u202eevil\n- [ ] two\n")
+    assert card.points[0] == "one evil"
+
+
+# --- the bundled decks --------------------------------------------------------------------------
+
+# Cards converted on purpose by issue 10 (same id, new kind).
+CONVERTED = {
+    "llm-systems/quantisation#memory-70b": "numeric",
+    "llm-systems/kv-cache-and-memory#kv-gqa-numeric": "numeric",
+    "llm-systems/kv-cache-and-memory#param-count-numeric": "numeric",
+    "llm-systems/kv-cache-and-memory#kv-not-reduce": "multi",
+    "mlops/model-serving#shadow-limits": "multi",
+    "llm-systems/kv-cache-and-memory#training-bytes-per-param": "rubric",
+    "llm-systems/mixed-precision#nan-debugging": "rubric",
+    "llm-systems/quantisation#ptq-vs-qat": "rubric",
+}
+
+
+def bundled_kinds() -> dict[str, str]:
+    root = ROOT / "decks"
+    kinds: dict[str, str] = {}
+    for path in iter_deck_files(root):
+        parsed = load_deck_file(path, root, bundled=True)
+        assert [d for d in parsed.diagnostics if d.severity == "error"] == [], parsed.diagnostics
+        assert parsed.deck is not None
+        kinds.update((card.id, card.kind.value) for card in parsed.deck.cards)
+    return kinds
+
+
+def test_every_bundled_card_keeps_its_id_and_kind_except_the_converted() -> None:
+    """`fixtures/bundled-card-kinds.json` is every bundled card as the parser before issue 10 read it."""
+    before = json.loads((ROOT / "tests" / "fixtures" / "bundled-card-kinds.json").read_text())
+    after = bundled_kinds()
+    assert set(after) == set(before)
+    changed = {card_id: kind for card_id, kind in after.items() if before[card_id] != kind}
+    assert changed == CONVERTED
+    assert {"numeric", "multi", "rubric"} <= set(after.values())
+
+
+def test_converted_bundled_cards_grade_their_own_model_answer() -> None:
+    """Each converted card's numbers were recomputed; its own value must grade as right."""
+    root = ROOT / "decks"
+    cards = {
+        card.id: card
+        for path in iter_deck_files(root)
+        if (deck := load_deck_file(path, root, bundled=True).deck) is not None
+        for card in deck.cards
+    }
+    memory = cards["llm-systems/quantisation#memory-70b"].numeric
+    assert memory is not None and memory.seconds == 90
+    assert grade_numeric(read_number("37 GB", memory), memory) == 5
+    assert grade_numeric(read_number("35", memory), memory) == 3  # weights alone, no scales
+    assert grade_numeric(read_number("17.5", memory), memory) == 1
+    kv = cards["llm-systems/kv-cache-and-memory#kv-gqa-numeric"].numeric
+    assert kv is not None
+    per_token = 2 * 32 * 8 * 128 * 2  # K and V · layers · KV heads · head_dim · bf16 bytes
+    assert grade_numeric(read_number(f"{per_token * 8192} B", kv), kv) == 5
+    assert grade_numeric(read_number("1.07 GB", kv), kv) == 5
+    assert grade_numeric(read_number("4", kv), kv) == 1  # the MHA slip
+    params = cards["llm-systems/kv-cache-and-memory#param-count-numeric"].numeric
+    assert params is not None
+    assert grade_numeric(read_number(str(12 * 24 * 2048**2 + 50_257 * 2048), params), params) == 5
+    assert grade_numeric(read_number("0.4B", params), params) == 1
