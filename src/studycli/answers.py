@@ -19,18 +19,20 @@ from dataclasses import dataclass
 from .model import Card, CardKind, NumericAnswer
 
 # Grading rules of the new card types. They live here until the rules module gathers them.
-NUMERIC_WITHIN = 5  # within the tolerance
-NUMERIC_WITHIN_SLOW = 4  # within the tolerance, but slower than the card's time target
-NUMERIC_NEAR = 3  # within twice the tolerance
-NUMERIC_WRONG = 1
-NEAR_FACTOR = 2.0
-MULTI_ALL_RIGHT = 4  # as a right single-answer multiple choice
-MULTI_ONE_OFF = 2  # one right option missed, or one wrong option picked
-MULTI_WRONG = 1
-# Share of key points ticked -> grade, best first; anything above none is 2, none is 1.
-RUBRIC_BANDS: tuple[tuple[float, int], ...] = ((1.0, 5), (0.75, 4), (0.5, 3))
-RUBRIC_SOME = 2
-RUBRIC_NONE = 1
+from .rules import (
+    MULTI_ALL_RIGHT,
+    MULTI_ONE_OFF,
+    MULTI_WRONG,
+    NEAR_FACTOR,
+    NUMERIC_NEAR,
+    NUMERIC_WITHIN,
+    NUMERIC_WITHIN_SLOW,
+    NUMERIC_WRONG,
+    RUBRIC_BANDS,
+    RUBRIC_NONE,
+    RUBRIC_SOME,
+)
+
 MAX_POINTS = 9  # one key each (1-9) when ticking on a terminal
 MAX_INPUT = 200  # characters: anything longer is not a number someone typed
 

@@ -20,3 +20,17 @@ MCQ_WRONG = 1  # a wrong pick: the answer was seen among the options, so "famili
 
 # --- weak cards ------------------------------------------------------------------------------------
 LEECH_LAPSES = 4  # four times forgotten after being learnt: the card itself needs work
+
+# --- typed answers (numeric, multiple answers, key points) ------------------------------------------
+NUMERIC_WITHIN = 5  # within the tolerance
+NUMERIC_WITHIN_SLOW = 4  # within the tolerance, but slower than the card's time target
+NUMERIC_NEAR = 3  # within twice the tolerance
+NUMERIC_WRONG = 1
+NEAR_FACTOR = 2.0
+MULTI_ALL_RIGHT = 4  # as a right single-answer multiple choice
+MULTI_ONE_OFF = 2  # one right option missed, or one wrong option picked
+MULTI_WRONG = 1
+# Share of key points ticked -> grade, best first; anything above none is 2, none is 1.
+RUBRIC_BANDS: tuple[tuple[float, int], ...] = ((1.0, 5), (0.75, 4), (0.5, 3))
+RUBRIC_SOME = 2
+RUBRIC_NONE = 1
