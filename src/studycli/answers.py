@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .model import Card, CardKind, NumericAnswer
 
-# Grading rules of the new card types. They live here until the rules module gathers them.
+# The grading rules of these card types live in rules.py with every other rule constant.
 from .rules import (
     MULTI_ALL_RIGHT,
     MULTI_ONE_OFF,

@@ -14,7 +14,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .. import answers
+from .. import answers, rules
 from ..errors import GradeConflict
 from ..model import Card, CardKind, Deck, Item
 from ..rules import MCQ_CORRECT, MCQ_WRONG, REPEAT_BELOW
@@ -216,12 +216,12 @@ def _ask_multi(console: Console, prompter: Prompter, card: Card) -> Answer | Non
     grade = answers.grade_multi(picked, right)
 
     def verdict() -> None:
-        if grade == answers.MULTI_ALL_RIGHT:
+        if grade == rules.MULTI_ALL_RIGHT:
             console.print(Text("✓ all right", style="good bold"))
         else:
             missed, extra = len(right - picked), len(picked - right)
             parts = [f"{n} {what}" for n, what in ((missed, "missed"), (extra, "wrong")) if n]
-            style = "warn bold" if grade == answers.MULTI_ONE_OFF else "bad bold"
+            style = "warn bold" if grade == rules.MULTI_ONE_OFF else "bad bold"
             console.print(Text(f"✗ not quite: {', '.join(parts)} (grade {grade})", style=style))
         marks = Table.grid(padding=(0, 1))
         marks.add_column(no_wrap=True)
@@ -261,15 +261,15 @@ def _ask_numeric(
     grade = answers.grade_numeric(value, spec, seconds)
 
     def verdict() -> None:
-        if grade == answers.NUMERIC_WITHIN:
+        if grade == rules.NUMERIC_WITHIN:
             head = Text("✓ right", style="good bold")
-        elif grade == answers.NUMERIC_WITHIN_SLOW:
+        elif grade == rules.NUMERIC_WITHIN_SLOW:
             assert spec.seconds is not None and seconds is not None
             head = Text(
                 f"✓ right, but in {_seconds(seconds)} against {_seconds(spec.seconds)} (grade 4)",
                 style="good bold",
             )
-        elif grade == answers.NUMERIC_NEAR:
+        elif grade == rules.NUMERIC_NEAR:
             head = Text("≈ close: within twice the tolerance (grade 3)", style="warn bold")
         else:
             head = Text("✗ not quite", style="bad bold")
