@@ -226,11 +226,14 @@ def bundled_kinds() -> dict[str, str]:
 
 
 def test_every_bundled_card_keeps_its_id_and_kind_except_the_converted() -> None:
-    """`fixtures/bundled-card-kinds.json` is every bundled card as the parser before issue 10 read it."""
+    """`fixtures/bundled-card-kinds.json` is every bundled card as the parser before issue 10 read it.
+
+    Every card there still exists with its id (decks only grow; a card is never renamed) and keeps
+    its kind but for the deliberate conversions; cards added since are new and not compared."""
     before = json.loads((ROOT / "tests" / "fixtures" / "bundled-card-kinds.json").read_text())
     after = bundled_kinds()
-    assert set(after) == set(before)
-    changed = {card_id: kind for card_id, kind in after.items() if before[card_id] != kind}
+    assert set(before) <= set(after)
+    changed = {card_id: after[card_id] for card_id in before if before[card_id] != after[card_id]}
     assert changed == CONVERTED
     assert {"numeric", "multi", "rubric"} <= set(after.values())
 

@@ -63,7 +63,8 @@ def test_preview_json_asks_nothing_and_writes_no_grades(invoke, content, home) -
     items = preview(invoke, "2026-03-02")
     assert [i["card_id"] for i in items] == ["t/alpha#a1", "t/alpha#a2", "t/alpha#a3", "t/gamma#g1"]
     assert {i["source"] for i in items} == {"new"}
-    assert all(set(i) == {"card_id", "deck", "source", "kind"} for i in items)
+    base = {"card_id", "deck", "source", "kind"}
+    assert all(set(i) == (base | {"options"} if i["kind"] in ("mcq", "multi") else base) for i in items)
     assert [i["kind"] for i in items] == ["basic", "basic", "mcq", "basic"]
     with db(home) as store:
         assert not store.has_progress()

@@ -82,7 +82,8 @@ def test_review_asks_only_due_cards_most_at_risk_first(invoke, content, home) ->
     learn_everything(invoke)
     items = preview(invoke, "2026-03-03", command="review")
     assert {i["source"] for i in items} == {"review"} and len(items) == 4
-    assert all(set(i) == {"card_id", "deck", "source", "kind"} for i in items)
+    base = {"card_id", "deck", "source", "kind"}
+    assert all(set(i) == (base | {"options"} if i["kind"] in ("mcq", "multi") else base) for i in items)
     limited = preview(invoke, "2026-03-03", "--limit", "2", command="review")
     assert limited == items[:2]
     scoped = preview(invoke, "2026-03-03", "--topic", "t/gamma", command="review")

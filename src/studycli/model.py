@@ -6,7 +6,7 @@ comparing them, with no database or terminal in sight.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -181,11 +181,25 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class Item:
-    """One question to ask in a knowledge check."""
+    """One question to ask in a knowledge check.
+
+    `order` is the order its options are shown in this time (indexes into `card.options`; empty:
+    as written), `showing` how many times the card was shown today before this one.
+    """
 
     card: Card
     source: Source
     repeat: bool = False
+    order: tuple[int, ...] = ()
+    showing: int = 0
+
+    @property
+    def shown(self) -> Card:
+        """The card as shown this time: its options in `order`, so letters run a, b, c in display
+        order and the right option(s) move with their text."""
+        if not self.order:
+            return self.card
+        return replace(self.card, options=tuple(self.card.options[i] for i in self.order))
 
 
 @dataclass(frozen=True)

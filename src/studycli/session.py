@@ -14,6 +14,8 @@ check until it is graded 4 or more. Those repeats are logged but never move the 
 
 from __future__ import annotations
 
+import hashlib
+import random
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -108,6 +110,23 @@ def new_pool(decks: Mapping[str, Deck], order: Sequence[str], states: Mapping[st
     return pool
 
 
+def option_order(card: Card, day: date, showing: int) -> tuple[int, ...]:
+    """The order a choice card's options are shown in: a permutation, reproducible from the card,
+    the day and the showing (so previews and scripts can know it), different from one showing to
+    the next (so a card missed minutes ago tests the answer, not the letter). () for other cards."""
+    count = len(card.options)
+    if count < 2:
+        return ()
+    digest = hashlib.sha256(f"{card.id}|{day.isoformat()}|{showing}".encode()).digest()
+    order = list(range(count))
+    random.Random(int.from_bytes(digest[:8], "big")).shuffle(order)
+    return tuple(order)
+
+
+def make_item(card: Card, source: Source, day: date, showing: int = 0, repeat: bool = False) -> Item:
+    return Item(card, source, repeat, option_order(card, day, showing), showing)
+
+
 def interleave(new: Sequence[Item], review: Sequence[Item]) -> list[Item]:
     """Spread reviews evenly among new items, so the check does not end on a block of one kind."""
     out: list[Item] = []
@@ -133,6 +152,7 @@ class CheckRequest:
     topics: tuple[str, ...] = ()  # limit to these deck ids; empty means all
     new_left: int | None = None  # today's new-card cap still open (None: no cap)
     reviews_left: int | None = None  # today's review cap still open (None: no cap)
+    shown_today: Mapping[str, int] = field(default_factory=dict)  # showings per card so far today
 
 
 def build_check(
@@ -158,8 +178,14 @@ def build_check(
         review_available = min(review_available, request.reviews_left)
     n_new, n_review = quotas(request.size, request.new_ratio, new_available, review_available)
     return interleave(
-        [Item(card, Source.NEW) for card in fresh[:n_new]],
-        [Item(card, Source.REVIEW) for card in reviews[:n_review]],
+        [
+            make_item(card, Source.NEW, request.today, request.shown_today.get(card.id, 0))
+            for card in fresh[:n_new]
+        ],
+        [
+            make_item(card, Source.REVIEW, request.today, request.shown_today.get(card.id, 0))
+            for card in reviews[:n_review]
+        ],
     )
 
 
@@ -169,6 +195,7 @@ def build_review(
     states: Mapping[str, CardState],
     limit: int | None = None,
     topics: Iterable[str] | None = None,
+    shown_today: Mapping[str, int] | None = None,
 ) -> list[Item]:
     """A review-only session: due cards only, never a new card, most at risk first."""
     allowed = set(topics) if topics else None
@@ -176,7 +203,8 @@ def build_review(
     due = review_pool(cards, states, today)
     if limit is not None:
         due = due[: max(0, limit)]
-    return [Item(card, Source.REVIEW) for card in due]
+    shown = shown_today or {}
+    return [make_item(card, Source.REVIEW, today, shown.get(card.id, 0)) for card in due]
 
 
 def state_after(
@@ -207,6 +235,7 @@ class CheckRun:
     """
 
     items: Sequence[Item]
+    day: date | None = None  # with a day, each repeat shows a choice card's options anew
     queue: deque[Item] = field(init=False)
     graded: list[GradedItem] = field(init=False, default_factory=list)
     _asked: list[Item] = field(init=False, default_factory=list)  # the items `graded` came from
@@ -248,6 +277,13 @@ class CheckRun:
         self.queue.appendleft(item)
         return item
 
+    def drop(self, card_id: str) -> int:
+        """Remove every pending showing of a card (it was just suspended); returns how many."""
+        kept = deque(item for item in self.queue if item.card.id != card_id)
+        dropped = len(self.queue) - len(kept)
+        self.queue = kept
+        return dropped
+
     def skip(self) -> Item:
         """Drop the current item ungraded (another terminal graded that card meanwhile)."""
         return self.queue.popleft()
@@ -258,7 +294,11 @@ class CheckRun:
         self._asked.append(item)
         self.graded.append(GradedItem(item.card.id, item.source, quality, item.repeat))
         if quality < REPEAT_BELOW:
-            self.queue.append(Item(item.card, item.source, repeat=True))
+            if self.day is None:
+                again = Item(item.card, item.source, True, item.order, item.showing + 1)
+            else:
+                again = make_item(item.card, item.source, self.day, item.showing + 1, repeat=True)
+            self.queue.append(again)
         return item
 
 

@@ -17,6 +17,7 @@ from ..lint import lint_paths
 from ..textsafe import write_json
 from ..ui.console import untrusted
 from ..usecases import cards
+from ..usecases.context import Context
 from . import complete
 from .app import Shell, app, guarded
 
@@ -142,10 +143,16 @@ def edit(
     the `decks` setting, else `decks` in the data folder), where it overrides the bundled deck.
     The card keeps its id, so its progress stays.
     """
+    errors = open_in_editor(shell, shell.context(), card_id)
+    if errors:
+        raise typer.Exit(1)
+
+
+def open_in_editor(shell: Shell, ctx: Context, card_id: str) -> int:
+    """Open the card in the user's editor at its line, then lint the file; returns the errors."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
         raise StudyError("no editor: set VISUAL or EDITOR", "e.g. `export EDITOR=vi`, then try again")
-    ctx = shell.context()
     target = cards.edit_target(ctx, card_id)
     if target.copied_from is not None:
         shell.out.print(
@@ -177,8 +184,7 @@ def edit(
         )
     verdict = f"{target.path}: {result.errors} error(s), {result.warnings} warning(s)"
     shell.out.print(Text(verdict, style="bad" if result.errors else "good"), soft_wrap=True)
-    if result.errors:
-        raise typer.Exit(1)
+    return result.errors
 
 
 @app.command()

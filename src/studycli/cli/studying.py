@@ -11,11 +11,15 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import daily
+from ..errors import StudyError
 from ..model import Item
 from ..session import CheckRun, summarise
 from ..stats import due_outlook
 from ..textsafe import write_json
 from ..ui.console import untrusted
+from ..usecases.cards import leech_threshold
+from ..usecases.cards import suspend as suspend_cards
+from ..usecases.context import Context
 from ..usecases.day import Day
 from ..usecases.grading import Recorder
 from ..vocab import SessionStatus, Source
@@ -35,15 +39,25 @@ def interview_text(day: Day) -> Text | None:
     return Text(f"Interview {when} ({day.limits.interview.isoformat()})", style="accent")
 
 
+def _preview_item(item: Item) -> dict[str, object]:
+    """An item of `--preview --json`; a choice card also lists its options in display order."""
+    out: dict[str, object] = {
+        "card_id": item.card.id,
+        "deck": item.card.deck_id,
+        "source": item.source,
+        "kind": item.card.kind.value,
+    }
+    if item.shown.options:
+        out["options"] = [o.text for o in item.shown.options]
+    return out
+
+
 def print_preview(shell: Shell, items: list[Item], day: Day, as_json: bool, title: str) -> None:
     if as_json:
         payload = {
             "date": day.today.isoformat(),
             "plan": day.active.plan.id if day.active.plan else None,
-            "items": [
-                {"card_id": i.card.id, "deck": i.card.deck_id, "source": i.source, "kind": i.card.kind.value}
-                for i in items
-            ],
+            "items": [_preview_item(i) for i in items],
         }
         write_json(shell.out.file, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return
@@ -68,12 +82,26 @@ def run_session(shell: Shell, day: Day, items: list[Item], kind: str, title: str
     session_id = store.start_session(kind, day.today, planned=len(items), plan_id=plan_id)
     states = dict(day.states)
     interactive = stdin_is_terminal()
-    record = Recorder(store, session_id, day.today, states, day.limits.interview, timed=interactive)
+    threshold = leech_threshold(day.settings)
+    record = Recorder(
+        store,
+        session_id,
+        day.today,
+        states,
+        day.limits.interview,
+        timed=interactive,
+        leech_threshold=threshold,
+    )
     prompter = KeyPrompter(shell.out) if interactive else LinePrompter(shell.out, shell.err)
-    run = CheckRun(items)
+    run = CheckRun(items, day.today)
+
+    def after_grade(item: Item, current: CheckRun) -> None:
+        if record.new_leech:
+            handle_leech(shell, day, item, current, threshold, interactive)
+
     status = SessionStatus.INTERRUPTED  # what the session row says if anything below blows up
     try:
-        outcome = run_check(shell.out, prompter, run, day.decks, record)
+        outcome = run_check(shell.out, prompter, run, day.decks, record, record.undo, after_grade)
         status = SessionStatus.COMPLETED if outcome.status == "completed" else SessionStatus.INTERRUPTED
     finally:
         store.end_session(session_id, status)
@@ -94,6 +122,70 @@ def run_session(shell: Shell, day: Day, items: list[Item], kind: str, title: str
     if outcome.status == "interrupted":
         raise typer.Exit(130)
     return still_due if outcome.status == "completed" else 0
+
+
+def handle_leech(
+    shell: Shell, day: Day, item: Item, run: CheckRun, threshold: int, interactive: bool
+) -> None:
+    """A card just reached the leech threshold: say so now, and on a terminal offer to edit it,
+    suspend it, or go on. Scripts are told the commands instead (they cannot answer a question
+    they were not written for)."""
+    card = item.card
+    shell.out.print(
+        Text.assemble(
+            Text("⚑ leech: ", style="warn bold"),
+            Text(f"forgotten {threshold} times after being learnt. ", style="warn"),
+            Text("Rewriting or splitting it usually beats a fifth lapse.", style="muted"),
+        ),
+        soft_wrap=True,
+    )
+    if not interactive:
+        shell.out.print(
+            Text.assemble(
+                Text("`study edit ", style="muted"),
+                untrusted(card.id),
+                Text("` fixes it; `study suspend ", style="muted"),
+                untrusted(card.id),
+                Text("` sets it aside.", style="muted"),
+            ),
+            soft_wrap=True,
+        )
+        return
+    from ..ui.prompt import KeyPrompter
+
+    prompt = Text.assemble(
+        Text("[e]", style="key"),
+        Text("dit it now · ", style="muted"),
+        Text("[s]", style="key"),
+        Text("uspend it · ", style="muted"),
+        Text("[g]", style="key"),
+        Text("o on > ", style="muted"),
+    )
+    try:
+        choice = KeyPrompter(shell.out).choose(prompt, ["e", "s", "g"])
+    except (EOFError, KeyboardInterrupt):
+        shell.out.print()
+        return
+    if choice == "s":
+        context = Context(shell.store, day.collection, day.settings, day.today)
+        suspend_cards(context, [card.id])
+        dropped = run.drop(card.id)
+        shell.out.print(
+            Text(
+                "Suspended: never asked until `study unsuspend`"
+                + (" (its repeat in this session is dropped)." if dropped else "."),
+                style="good",
+            )
+        )
+    elif choice == "e":
+        from .cards import open_in_editor
+
+        try:
+            open_in_editor(shell, Context(shell.store, day.collection, day.settings, day.today), card.id)
+        except StudyError as exc:
+            shell.out.print(Text(f"Could not edit: {exc.message}", style="bad"), soft_wrap=True)
+        else:
+            shell.out.print(Text("Saved; the edit shows from the next session on.", style="muted"))
 
 
 def nothing_to_do(shell: Shell, day: Day, what: str) -> None:

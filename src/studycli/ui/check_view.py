@@ -80,7 +80,7 @@ def _header(run: CheckRun, item: Item, deck: Deck | None, total: int, width: int
     return Rule(label, align="left", style="muted")
 
 
-def _grade_legend() -> Text:
+def _grade_legend(can_undo: bool = False) -> Text:
     text = Text("Grade ", style="heading")
     for i, (key, meaning) in enumerate(GRADE_LEGEND):
         if i:
@@ -89,8 +89,20 @@ def _grade_legend() -> Text:
         text.append(f" {meaning}", style="muted")
     text.append("   q", style="key")
     text.append(" stop", style="muted")
+    if can_undo:
+        text.append(" · ", style="muted")
+        text.append("u", style="key")
+        text.append(" undo", style="muted")
     text.append("\n> ")
     return text
+
+
+class Undo:
+    """What `ask` returns when the person asked to take back the previous grade (`u`)."""
+
+
+UNDO = Undo()
+UNDO_KEY = "u"
 
 
 def ask(
@@ -101,7 +113,8 @@ def ask(
     deck: Deck | None,
     total: int,
     clock: Callable[[], float] = time.monotonic,
-) -> Answer | None:
+    can_undo: bool = False,
+) -> Answer | Undo | None:
     """Ask one item; returns its grade, or None if the user chose to stop.
 
     Nothing that acknowledges the grade (the key's echo, the verdict of a card graded from what
@@ -109,7 +122,7 @@ def ask(
     committed, so what the screen says was graded is always on disk, even if the process dies the
     next instant. `clock` times a numeric answer against the card's time target.
     """
-    card = item.card
+    card = item.shown  # a choice card's options in this showing's order
     console.print()
     console.print(_header(run, item, deck, total, console.width))
     # Question and options are Markdown in the deck (inline code is common), so render them as
@@ -124,23 +137,27 @@ def ask(
     started = clock()
 
     if card.kind is CardKind.MCQ:
-        return _ask_mcq(console, prompter, card)
+        return _ask_mcq(console, prompter, card, can_undo)
     if card.kind is CardKind.MULTI:
-        return _ask_multi(console, prompter, card)
+        return _ask_multi(console, prompter, card, can_undo)
     if card.kind is CardKind.NUMERIC:
-        return _ask_numeric(console, prompter, card, lambda: clock() - started)
+        return _ask_numeric(console, prompter, card, lambda: clock() - started, can_undo)
 
-    prompter.line(Text("Your answer (optional, Enter to reveal) > ", style="muted"))
+    hint = " · u undo the last grade" if can_undo else ""
+    typed = prompter.line(Text(f"Your answer (optional, Enter to reveal{hint}) > ", style="muted"))
+    if can_undo and typed.strip().lower() == UNDO_KEY:
+        return UNDO
     if card.answer:
         console.print(
             Panel(untrusted_markdown(card.answer), title="Answer", title_align="left", border_style="accent")
         )
     if card.kind is CardKind.RUBRIC:
         return _ask_rubric(console, prompter, card)
-    choice = prompter.choose(_grade_legend(), [key for key, _ in GRADE_LEGEND] + [QUIT], echo=False)
-    if choice == QUIT:
+    keys = [key for key, _ in GRADE_LEGEND] + [QUIT] + ([UNDO_KEY] if can_undo else [])
+    choice = prompter.choose(_grade_legend(can_undo), keys, echo=False)
+    if choice in (QUIT, UNDO_KEY):
         console.print(choice)
-        return None
+        return None if choice == QUIT else UNDO
     return Answer(int(choice), lambda: console.print(choice))
 
 
@@ -160,30 +177,37 @@ def _explain(console: Console, prompter: Prompter, text: str, title: str) -> Non
     prompter.pause(Text("Any key to continue ", style="muted"))
 
 
-def _read_answer(prompter: Prompter, prompt: Text, read: Callable[[str], T]) -> T | None:
-    """Ask for a line until `read` accepts it (or `q` stops: None). A line `read` rejects is
-    reported, never fatal: the learner just types again."""
+def _read_answer(
+    prompter: Prompter, prompt: Text, read: Callable[[str], T], can_undo: bool = False
+) -> T | Undo | None:
+    """Ask for a line until `read` accepts it (or `q` stops: None; `u` undoes: UNDO). A line
+    `read` rejects is reported, never fatal: the learner just types again."""
     while True:
         text = prompter.line(prompt)
         if text.strip().lower() == QUIT:
             return None
+        if can_undo and text.strip().lower() == UNDO_KEY:
+            return UNDO
         try:
             return read(text)
         except answers.AnswerError as exc:
             prompter.invalid(Text(f"invalid answer {text.strip()[:40]!r}: {exc}; try again", style="bad"))
 
 
-def _ask_mcq(console: Console, prompter: Prompter, card: Card) -> Answer | None:
+def _ask_mcq(
+    console: Console, prompter: Prompter, card: Card, can_undo: bool = False
+) -> Answer | Undo | None:
     letters = LETTERS[: len(card.options)]
     console.print(_options(card))
+    undo = can_undo and UNDO_KEY not in letters
     choice = prompter.choose(
-        Text(f"Choose {letters[0]}-{letters[-1]} (q stop) > ", style="heading"),
-        [*letters, QUIT],
+        Text(f"Choose {letters[0]}-{letters[-1]} (q stop{' · u undo' if undo else ''}) > ", style="heading"),
+        [*letters, QUIT, *([UNDO_KEY] if undo else [])],
         echo=False,
     )
-    if choice == QUIT:
+    if choice in (QUIT, UNDO_KEY):
         console.print(choice)
-        return None
+        return None if choice == QUIT else UNDO
     picked = letters.index(choice)
     right = card.correct_index
 
@@ -205,13 +229,19 @@ def _ask_mcq(console: Console, prompter: Prompter, card: Card) -> Answer | None:
     return Answer(MCQ_CORRECT if picked == right else MCQ_WRONG, verdict)
 
 
-def _ask_multi(console: Console, prompter: Prompter, card: Card) -> Answer | None:
+def _ask_multi(
+    console: Console, prompter: Prompter, card: Card, can_undo: bool = False
+) -> Answer | Undo | None:
     letters = LETTERS[: len(card.options)]
     console.print(_options(card))
-    prompt = Text(f"Choose all that apply, e.g. ac ({letters[0]}-{letters[-1]}, q stop) > ", style="heading")
-    picked = _read_answer(prompter, prompt, lambda text: answers.parse_letters(text, len(letters)))
-    if picked is None:  # the line itself showed the q
-        return None
+    undo = can_undo and UNDO_KEY not in letters
+    prompt = Text(
+        f"Choose all that apply, e.g. ac ({letters[0]}-{letters[-1]}, q stop{' · u undo' if undo else ''}) > ",
+        style="heading",
+    )
+    picked = _read_answer(prompter, prompt, lambda text: answers.parse_letters(text, len(letters)), undo)
+    if picked is None or isinstance(picked, Undo):  # the line itself showed the q or u
+        return picked
     right = card.correct_indexes
     grade = answers.grade_multi(picked, right)
 
@@ -246,17 +276,20 @@ def _ask_multi(console: Console, prompter: Prompter, card: Card) -> Answer | Non
 
 
 def _ask_numeric(
-    console: Console, prompter: Prompter, card: Card, elapsed: Callable[[], float]
-) -> Answer | None:
+    console: Console, prompter: Prompter, card: Card, elapsed: Callable[[], float], can_undo: bool = False
+) -> Answer | Undo | None:
     spec = card.numeric
     assert spec is not None
-    prompt = Text(f"Your answer{' in ' + spec.unit if spec.unit else ''} (a number; q stop", style="heading")
+    prompt = Text(
+        f"Your answer{' in ' + spec.unit if spec.unit else ''} (a number; q stop{' · u undo' if can_undo else ''}",
+        style="heading",
+    )
     if spec.seconds is not None:
         prompt.append(f" · aim for {_seconds(spec.seconds)}", style="muted")
     prompt.append(") > ", style="heading")
-    value = _read_answer(prompter, prompt, lambda text: answers.read_number(text, spec))
-    if value is None:  # the line itself showed the q
-        return None
+    value = _read_answer(prompter, prompt, lambda text: answers.read_number(text, spec), can_undo)
+    if value is None or isinstance(value, Undo):  # the line itself showed the q or u
+        return value
     seconds = elapsed() if prompter.timed else None
     grade = answers.grade_numeric(value, spec, seconds)
 
@@ -335,17 +368,37 @@ def run_check(
     run: CheckRun,
     decks: Mapping[str, Deck],
     record: Recorder,
+    undo: Callable[[], object] | None = None,
+    after_grade: Callable[[Item, CheckRun], None] | None = None,
 ) -> Outcome:
-    """Drive the queue to the end. Every grade is handed to `record` (which commits) at once."""
+    """Drive the queue to the end. Every grade is handed to `record` (which commits) at once.
+
+    With `undo` (which takes the last grade back in the store), `u` at a prompt undoes the
+    previous grade of this session and asks that card again. `after_grade` runs after each
+    committed grade (the leech check).
+    """
     total = len(run.items)
     try:
         while not run.done:
             item = run.current
             assert item is not None
             started = time.monotonic()
-            answer = ask(console, prompter, run, item, decks.get(item.card.deck_id), total)
+            can_undo = undo is not None and run.can_undo
+            answer = ask(console, prompter, run, item, decks.get(item.card.deck_id), total, can_undo=can_undo)
             if answer is None:
                 return Outcome("quit")
+            if isinstance(answer, Undo):
+                assert undo is not None
+                undo()  # in the store first, then the queue: the screen never runs ahead of the disk
+                again = run.undo()
+                console.print(
+                    Text.assemble(
+                        Text("↶ grade taken back: ", style="warn"),
+                        untrusted(again.card.question),
+                        Text(" is asked again", style="muted"),
+                    )
+                )
+                continue
             quality = answer.quality
             try:
                 record(item, quality, round(time.monotonic() - started, 1))  # commits, then:
@@ -357,6 +410,8 @@ def run_check(
             run.grade(quality)
             if quality < REPEAT_BELOW and not item.repeat:
                 console.print(Text("↻ this one comes back at the end of the check", style="muted"))
+            if after_grade is not None:
+                after_grade(item, run)
     except KeyboardInterrupt:
         console.print()
         return Outcome("interrupted")

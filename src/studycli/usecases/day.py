@@ -8,7 +8,7 @@ new cards are available, and keeps that logic out of `cli/`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .. import config, daily
@@ -32,6 +32,7 @@ class Day:
     reached: tuple[str, ...]  # plan topics reached so far
     seconds: tuple[float, bool]  # seconds per item, measured?
     suspended: frozenset[str] = frozenset()  # card ids never to be asked (`study suspend`)
+    shown_today: dict[str, int] = field(default_factory=dict)  # showings per card today (repeats too)
 
     @property
     def decks(self) -> dict[str, Deck]:
@@ -93,4 +94,7 @@ def load_day(store: Store, collection: Collection, settings: dict[str, str], tod
     order, reached = plan_topic_order(plan, active.start, today, collection.decks, store.gap_ratings())
     seconds = daily.seconds_per_item([(r.seconds, r.repeat) for r in recent if r.day <= today])
     suspended = frozenset(store.suspended())
-    return Day(today, collection, settings, active, states, limits, order, reached, seconds, suspended)
+    shown: dict[str, int] = {}
+    for r in todays:
+        shown[r.card_id] = shown.get(r.card_id, 0) + 1
+    return Day(today, collection, settings, active, states, limits, order, reached, seconds, suspended, shown)

@@ -30,6 +30,8 @@ class Recorder:
     load: Counter[date] = field(init=False)
     # per grade of this session, oldest first: (its id in the log, the card's state before it)
     given: list[tuple[int, str, CardState | None]] = field(init=False, default_factory=list)
+    leech_threshold: int = 0  # lapses that make a leech (0: do not watch)
+    new_leech: bool = field(init=False, default=False)  # the last grade just made its card a leech
 
     def __post_init__(self) -> None:
         self.load = daily.due_load(self.states.values())
@@ -64,6 +66,12 @@ class Recorder:
                 self.states[card.id] = fresh
             raise
         self.given.append((review_id, card.id, before))
+        lapses_before = before.lapses if before is not None else 0
+        self.new_leech = (
+            self.leech_threshold > 0
+            and not item.repeat
+            and lapses_before < self.leech_threshold <= after.lapses
+        )
         if before is not None and before.due is not None:
             self.load[before.due] -= 1
         if after.due is not None:
