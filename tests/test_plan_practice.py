@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from studycli import config
+from studycli.content import load_collection
 from studycli.model import Activity, Checkpoint
 from studycli.plans import (
     checkpoints,
@@ -392,3 +394,44 @@ def test_report_compares_readiness_with_the_checkpoint_target(invoke, practice, 
             "areas": [{"area": "Foundations", "readiness": 0.5, "met": False, "reassessed": True}],
         }
     ]
+
+
+# --- the bundled plans ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_collection(config.content_dirs({}, env={}))
+
+
+def kinds_by_week(plan) -> dict[int, set[str]]:
+    return {w.number: {a.kind for a in w.activities} for w in plan.weeks}
+
+
+@pytest.mark.parametrize("plan_id", ["ml-engineer-12w", "senior-8w", "foundations-to-genai-10w", "crash-4w"])
+def test_bundled_plans_work_like_prep_plans(bundled, plan_id: str) -> None:
+    plan = bundled.plan(plan_id)
+    assert plan is not None
+    first = plan.weeks[0].checkpoints
+    assert first and first[0].day == 1 and first[0].areas == () and first[0].target is None  # baseline
+    targeted = [(w.number, c) for w in plan.weeks for c in w.checkpoints if c.target is not None]
+    assert len(targeted) >= 2 and all(c.note for _, c in targeted)  # a re-assessment and a last one
+    kinds = kinds_by_week(plan)
+    last = len(plan.weeks)
+    assert "coding" in kinds[1] and "coding" in kinds[last] | kinds[last - 1]  # from scratch early and late
+    assert "mock" in kinds[last] and "mock" in kinds[last - 1]  # mock days in the last weeks
+    early_design = [n for n, k in kinds.items() if "design" in k and n <= max(2, last // 2)]
+    late_design = [n for n, k in kinds.items() if "design" in k and n > last // 2]
+    assert early_design and late_design  # system design practised early and again late
+    mocks = [a.text for w in plan.weeks for a in w.activities if a.kind == "mock"]
+    assert any("`study mock --minutes 30`" in text for text in mocks)
+
+
+def test_the_12_week_plan_has_its_reassessment_at_week_4_and_coding_in_weeks_1_8_9(bundled) -> None:
+    plan = bundled.plan("ml-engineer-12w")
+    (week4,) = plan.weeks[3].checkpoints
+    assert week4.target is not None and 0 < week4.target < 1 and "below 50%" in week4.note
+    kinds = kinds_by_week(plan)
+    assert {1, 8, 9} <= {n for n, k in kinds.items() if "coding" in k}
+    assert {2, 3, 4} & {n for n, k in kinds.items() if "design" in k}
+    assert "project" in kinds[11]
