@@ -131,6 +131,7 @@ def week(body: str) -> str:
             "a checkpoint must be a mapping with 'day' and optionally 'areas', 'target', 'note'",
         ),
         (week("    checkpoint: {target: 0.5}\n"), 5, "a checkpoint needs 'day': a number from 1 to 7"),
+        (week("    checkpoint:\n      day: 2\n      note: [a, b]\n"), 7, "checkpoint 'note' must be text"),
         (
             week("    checkpoint:\n      day: 8\n"),
             6,
@@ -379,8 +380,8 @@ def test_report_compares_readiness_with_the_checkpoint_target(invoke, practice, 
     result = invoke("report", today="2026-03-03")
     assert result.exit_code == 0, result.output
     assert (
-        "Checkpoint: Foundations 50% ready vs target 60% at the week-1 checkpoint (2026-03-02): below target\n"
-        "Checkpoint: Week-1 checkpoint: Below 50%: add a week\n"
+        "Foundations 50% ready vs target 60% at the week-1 checkpoint (2026-03-02): below target\n"
+        "Week-1 checkpoint: Below 50%: add a week\n"
     ) in result.stdout
     data = json.loads(invoke("report", "--format", "json", today="2026-03-03").stdout)
     assert data["checkpoints"] == [

@@ -337,6 +337,9 @@ def _parse_checkpoint(
             f"checkpoint target {target!r} must be a share of subtopics rated know, from 0 to 1{hint}",
         )
         ok = False
+    if isinstance(raw.get("note"), (dict, list)):
+        report(doc.line(*path, "note"), "checkpoint 'note' must be text")
+        ok = False
     areas = _checkpoint_areas(raw.get("areas", ()), (*path, "areas"), doc, report, known_areas)
     if areas is None or not ok or day is None:
         return None

@@ -95,7 +95,7 @@ def render(console: Console, report: Report) -> None:
         for sentence, tone in checkpoint_lines(report):
             text = untrusted(sentence)
             text.stylize({"met": "good", "below": "bad"}.get(tone, "muted"))
-            console.print(Text.assemble(Text("Checkpoint: ", style="muted"), text))
+            console.print(text)
     for sentence in interview_sentences(report):
         console.print(Text(sentence, style="accent"))
 
