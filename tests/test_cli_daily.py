@@ -202,7 +202,7 @@ def test_report_json_has_interview_retention_and_workload(invoke, content, home)
     result = invoke("report", "--format", "json", today="2026-03-04")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["schema"] == 2
+    assert data["schema"] == 3 and data["checkpoints"] == []  # the test plan has none
     assert data["interview"]["date"] == "2026-04-01" and data["interview"]["days_left"] == 28
     assert data["retention"]["estimate"] is True and data["retention"]["model"].startswith("FSRS-6")
     assert 0 < data["retention"]["at_interview"] < data["retention"]["now"] < 1

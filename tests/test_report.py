@@ -8,7 +8,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from studycli import daily, memory, report
-from studycli.model import Card, CardState, Deck, GapRating, Plan, ReviewRow, SessionRow, Week
+from studycli.model import Card, CardState, Checkpoint, Deck, GapRating, Plan, ReviewRow, SessionRow, Week
 
 T = date(2026, 3, 11)
 
@@ -33,6 +33,27 @@ PLAN = Plan(
     "Two weeks",
     "",
     (Week(1, "Start", ("f/opt",), (), (), 0), Week(2, "Trees", ("c/trees",), (), (), 0)),
+)
+
+
+# Started on day(-10), so today is week 2, day 4: the week-1 day-7 checkpoint fell on day(-4), the
+# week-2 day-3 one on day(-1), and the week-2 day-6 one is still ahead.
+CHECKPOINT_PLAN = Plan(
+    "p",
+    "Two weeks",
+    "",
+    (
+        Week(1, "Start", ("f/opt",), checkpoints=(Checkpoint(1), Checkpoint(7, (), 0.4))),
+        Week(
+            2,
+            "Trees",
+            ("c/trees",),
+            checkpoints=(
+                Checkpoint(3, ("Foundations",), 0.6, "Below 50%: add a week"),
+                Checkpoint(6, ("Foundations",), 0.9),
+            ),
+        ),
+    ),
 )
 
 
@@ -128,6 +149,49 @@ def test_calibration_from_ratings_and_recall() -> None:
     assert [(c.topic, c.kind, c.reviews) for c in r.calibration] == [("f/opt", "overconfident", 6)]
 
 
+def test_checkpoints_compare_latest_readiness_with_the_most_recent_passed_target() -> None:
+    r = report.build(inputs(plan=CHECKPOINT_PLAN, plan_start=day(-10)))
+    assert r.checkpoints == (
+        # Classical ML's latest checkpoint is the all-areas one of week 1; nothing rated there yet
+        report.CheckpointResult(
+            day(-4), 1, 0.4, "", (report.CheckpointArea("Classical ML", None, False),), None
+        ),
+        # Foundations: one of two subtopics rated know on day(-1), the day of its week-2 checkpoint
+        report.CheckpointResult(
+            day(-1),
+            2,
+            0.6,
+            "Below 50%: add a week",
+            (report.CheckpointArea("Foundations", 0.5, True),),
+            0.5,
+        ),
+    )
+    assert [c.met for c in r.checkpoints] == [None, False]
+    md = report.to_markdown(r)
+    assert (
+        "\nCheckpoints:\n\n"
+        "- Classical ML not rated yet vs target 40% at the week-1 checkpoint (2026-03-07)\n"
+        "- Foundations 50% ready vs target 60% at the week-2 checkpoint (2026-03-10): below target\n"
+        "- Week-2 checkpoint: Below 50%: add a week\n"
+        "- Rate the areas again with `study gaps --all --area NAME` to measure against the target.\n"
+    ) in md
+
+
+def test_a_checkpoint_is_met_or_stale_and_only_passed_targets_count() -> None:
+    ratings = [GapRating("f/opt", s, "know", day(-5), 9, n) for n, s in enumerate(("sgd", "adam"))]
+    r = report.build(inputs(plan=CHECKPOINT_PLAN, plan_start=day(-10), ratings=ratings, area="Foundations"))
+    (only,) = r.checkpoints  # --area leaves Classical ML out; the day-6 checkpoint is in the future
+    assert (only.week, only.readiness, only.met) == (2, 1.0, True)
+    assert only.areas == (report.CheckpointArea("Foundations", 1.0, False),)  # rated before it
+    assert report.checkpoint_lines(r)[0] == (
+        "Foundations 100% ready vs target 60% at the week-2 checkpoint (2026-03-10): met, not re-rated since",
+        "met",
+    )
+    # before any checkpoint with a target has passed, and before the plan starts: nothing to compare
+    assert report.build(inputs(plan=CHECKPOINT_PLAN, plan_start=day(-2))).checkpoints == ()
+    assert report.build(inputs(plan=CHECKPOINT_PLAN, plan_start=None)).checkpoints == ()
+
+
 # The documented schema (README "Report JSON"). Changing it is a breaking change: bump
 # report.SCHEMA_VERSION and the README together.
 SCHEMA = {
@@ -148,7 +212,10 @@ SCHEMA = {
         "interview",
         "retention",
         "workload",
+        "checkpoints",
     },
+    "checkpoints[]": {"date", "week", "target", "readiness", "met", "note", "areas"},
+    "checkpoints[].areas[]": {"area", "readiness", "met", "reassessed"},
     "interview": {"date", "days_left", "new_deadline", "unseen_at_deadline", "needed_per_day"},
     "retention": {"model", "estimate", "cards", "now", "at_interview", "areas"},
     "retention.areas[]": {"area", "cards", "now", "at_interview"},
@@ -242,10 +309,12 @@ def test_json_keys_are_pinned() -> None:
             limits=limits,
             attempts=attempts,
             suspended=frozenset({"f/opt#1"}),
+            plan=CHECKPOINT_PLAN,
+            plan_start=day(-10),
         )
     )
     data = report.to_json(built)
-    assert data["schema"] == report.SCHEMA_VERSION == 2
+    assert data["schema"] == report.SCHEMA_VERSION == 3
     found = {
         "": set(data),
         "interview": set(data["interview"]),
@@ -264,11 +333,22 @@ def test_json_keys_are_pinned() -> None:
         "activity.days[]": set(data["activity"]["days"][0]),
         "leeches[]": set(data["leeches"][0]),
         "suspended[]": set(data["suspended"][0]),
+        "checkpoints[]": set(data["checkpoints"][0]),
+        "checkpoints[].areas[]": set(data["checkpoints"][0]["areas"][0]),
     }
     assert found == SCHEMA
     assert len(data["forecast"]["days"]) == report.FORECAST_DAYS
     assert data["activity"]["days"][-1]["date"] == T.isoformat()
     assert data["sessions"][0]["score"] == 0.0 and data["areas"][1]["readiness"] is None
+    assert data["checkpoints"][1] == {
+        "date": "2026-03-10",
+        "week": 2,
+        "target": 0.6,
+        "readiness": 1.0,
+        "met": True,
+        "note": "Below 50%: add a week",
+        "areas": [{"area": "Foundations", "readiness": 1.0, "met": True, "reassessed": True}],
+    }
 
 
 def tables(md: str) -> list[list[list[str]]]:

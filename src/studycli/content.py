@@ -37,12 +37,13 @@ def load_collection(dirs: ContentDirs, cache_path: Path | None = None) -> Collec
                 decks[parsed.deck.id] = parsed.deck
     cache.save()
     known = frozenset(decks)
+    areas = frozenset(d.area for d in decks.values())
     plans: dict[str, Plan] = {}
     for root, bundled in dirs.plans:
         if not _usable(root, bundled, "plan", diagnostics):
             continue
         for path in iter_plan_files(root, diagnostics):
-            parsed_plan = load_plan_file(path, root, bundled, known)
+            parsed_plan = load_plan_file(path, root, bundled, known, areas)
             diagnostics.extend(parsed_plan.diagnostics)
             if parsed_plan.plan is not None:
                 plans[parsed_plan.plan.id] = parsed_plan.plan

@@ -96,13 +96,17 @@ def lint_paths(paths: Sequence[Path], dirs: ContentDirs, collection: Collection)
         else:
             diags.append(Diagnostic(str(path), 0, "not a deck (.md) or a plan (.yaml, .yml)"))
     known: set[str] = {deck.id for deck in collection.decks}
+    areas: set[str] = {deck.area for deck in collection.decks}
     for file, root in deck_files:
         parsed = load_deck_file(file, root, bundled=False)
         diags.extend(parsed.diagnostics)
         if parsed.deck is not None:
             known.add(parsed.deck.id)
+            areas.add(parsed.deck.area)
     for file, root in plan_files:
-        diags.extend(load_plan_file(file, root, bundled=False, known_topics=known).diagnostics)
+        diags.extend(
+            load_plan_file(file, root, bundled=False, known_topics=known, known_areas=areas).diagnostics
+        )
     return LintResult(tuple(diags), len(deck_files) + len(plan_files))
 
 

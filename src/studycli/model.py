@@ -93,6 +93,33 @@ class Deck:
 
 
 @dataclass(frozen=True)
+class Activity:
+    """Something to do on a plan day besides cards: a mock round, a timed coding task, a reading.
+
+    The plan states it and `study plan` and the check's header show it on its day; it is not
+    tracked, because the work happens outside the tool."""
+
+    day: int  # 1-7 within its week
+    kind: str  # one of plans.ACTIVITY_KINDS, or "" when the plan names none
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A planned `study gaps` assessment: which areas, on which day, and the readiness aimed for.
+
+    Readiness is the share of an area's subtopics rated know; the report compares the latest
+    ratings with the target of the most recent checkpoint that has passed."""
+
+    day: int  # 1-7 within its week
+    areas: tuple[str, ...] = ()  # area names; () means every area
+    target: float | None = None  # share of subtopics rated know, 0-1; None: a baseline, no target
+    note: str = ""  # what to decide from the result
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Week:
     number: int
     theme: str
@@ -101,6 +128,14 @@ class Week:
     # (day 1-7, topics introduced that day); week topics named under no day start on day 1
     days: tuple[tuple[int, tuple[str, ...]], ...] = ()
     line: int = 0
+    activities: tuple[Activity, ...] = ()  # sorted by day, in file order within a day
+    checkpoints: tuple[Checkpoint, ...] = ()  # sorted by day, at most one a day
+
+    def activities_on(self, day: int) -> tuple[Activity, ...]:
+        return tuple(a for a in self.activities if a.day == day)
+
+    def checkpoints_on(self, day: int) -> tuple[Checkpoint, ...]:
+        return tuple(c for c in self.checkpoints if c.day == day)
 
     @property
     def all_topics(self) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +17,17 @@ from . import config, yamlsrc
 from .config import SETTING_PLAN, SETTING_PLAN_START, parse_date
 from .errors import StudyError
 from .files import content_id, iter_content_files, name_problem, read_source
+from .model import Activity, Checkpoint, Diagnostic, Plan, Week
 from .model import Collection as CollectionOfContent
-from .model import Diagnostic, Plan, Week
 from .textsafe import clean, describe_unsafe, has_unsafe, unsafe_lines
 from .vocab import Severity
 
 PLAN_KEYS = ("title", "description", "weeks")
-WEEK_KEYS = ("week", "theme", "topics", "goals", "days")
+WEEK_KEYS = ("week", "theme", "topics", "goals", "days", "activities", "checkpoint")
+CHECKPOINT_KEYS = ("day", "areas", "target", "note")
+# What a plan day can hold besides cards, as the source study plans use them: a gap assessment,
+# a timed coding task, a system-design drill, a mock interview, project work, a reading.
+ACTIVITY_KINDS = ("assessment", "coding", "design", "mock", "project", "reading")
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,10 @@ def parse_plan(
     path: str = "<plan>",
     bundled: bool = False,
     known_topics: Collection[str] | None = None,
+    known_areas: Collection[str] | None = None,
 ) -> ParsedPlan:
-    """Parse one plan. With `known_topics`, topics that name no deck are reported too."""
+    """Parse one plan. With `known_topics`, topics that name no deck are reported too; with
+    `known_areas`, checkpoint areas that no deck belongs to."""
     diags: list[Diagnostic] = []
     path = clean(path, line=True)
     plan_id = clean(plan_id, line=True)
@@ -91,7 +97,7 @@ def parse_plan(
 
     weeks: list[Week] = []
     for index, raw in enumerate(raw_weeks):
-        week = _parse_week(raw, index, doc, report, known_topics, shown)
+        week = _parse_week(raw, index, doc, report, known_topics, known_areas, shown)
         if week is not None:
             weeks.append(week)
     if not title or len(weeks) != len(raw_weeks):
@@ -113,6 +119,7 @@ def _parse_week(
     doc: yamlsrc.Located,
     report: Any,
     known_topics: Collection[str] | None,
+    known_areas: Collection[str] | None,
     shown: Any,
 ) -> Week | None:
     where = ("weeks", index)
@@ -156,10 +163,12 @@ def _parse_week(
                     ok = False
                     continue
                 days.append((day, parsed))
-    if not ok or topics is None:
+    activities = _parse_activities(raw.get("activities"), where, doc, report, shown)
+    checkpoints = _parse_checkpoints(raw.get("checkpoint"), where, doc, report, known_areas, shown)
+    if not ok or topics is None or activities is None or checkpoints is None:
         return None
-    if not topics and not days:
-        report(doc.line(*where), f"week {index + 1} names no topics")
+    if not topics and not days and not activities and not checkpoints:
+        report(doc.line(*where), f"week {index + 1} names no topics, activities or checkpoint")
         return None
     goals = (shown(g, *where, "goals", i) for i, g in enumerate(goals_raw))
     return Week(
@@ -169,7 +178,223 @@ def _parse_week(
         goals=tuple(g for g in goals if g),
         days=tuple(sorted(days)),
         line=doc.line(*where),
+        activities=activities,
+        checkpoints=checkpoints,
     )
+
+
+def _day_number(day: Any) -> int | None:
+    return day if isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 7 else None
+
+
+def _parse_activities(
+    raw: Any, week: tuple[Any, ...], doc: yamlsrc.Located, report: Any, shown: Any
+) -> tuple[Activity, ...] | None:
+    """`activities: {3: ["text", {coding: "text"}]}`: day number to a list of activities, each
+    plain text or one `kind: text` pair. None when any is malformed (the week is not used)."""
+    if raw is None:
+        return ()
+    where = (*week, "activities")
+    if not isinstance(raw, dict):
+        report(doc.line(*where), "'activities' must map day numbers 1-7 to lists of activities")
+        return None
+    found: list[Activity] = []
+    ok = True
+    for day, items in raw.items():
+        number = _day_number(day)
+        if number is None:
+            report(doc.line(*where, day), f"activity day {day!r} must be a number from 1 to 7")
+            ok = False
+            continue
+        if not isinstance(items, list):
+            items = [items]
+            paths = [(*where, day)]
+        else:
+            paths = [(*where, day, i) for i in range(len(items))]
+        for item, path in zip(items, paths, strict=True):
+            activity = _parse_activity(item, number, path, doc, report, shown)
+            if activity is None:
+                ok = False
+            else:
+                found.append(activity)
+    if not ok:
+        return None
+    return tuple(sorted(found, key=lambda a: a.day))  # stable: file order within a day
+
+
+def _parse_activity(
+    item: Any, day: int, path: tuple[Any, ...], doc: yamlsrc.Located, report: Any, shown: Any
+) -> Activity | None:
+    line = doc.line(*path)
+    kind = ""
+    text_path = path
+    if isinstance(item, dict):
+        if len(item) != 1:
+            report(
+                line,
+                "an activity is text, or one 'kind: text' pair such as "
+                f"'coding: Implement k-means in 25 minutes' (kinds: {', '.join(ACTIVITY_KINDS)})",
+            )
+            return None
+        kind_raw, item = next(iter(item.items()))
+        kind = str(kind_raw)
+        text_path = (*path, kind_raw)
+        if kind not in ACTIVITY_KINDS:
+            hint = _closest(kind, ACTIVITY_KINDS)
+            report(
+                doc.line(*text_path),
+                f"unknown activity kind {kind!r} (kinds: {', '.join(ACTIVITY_KINDS)})"
+                + (f"; did you mean {hint!r}?" if hint else ""),
+            )
+            return None
+    if isinstance(item, (dict, list, bool)):
+        report(line, f"activity on day {day} must be text, got {type(item).__name__}")
+        return None
+    text = shown("" if item is None else item, *text_path)
+    if not text:
+        report(line, f"activity on day {day} has no text")
+        return None
+    return Activity(day=day, kind=kind, text=text, line=line)
+
+
+def _parse_checkpoints(
+    raw: Any,
+    week: tuple[Any, ...],
+    doc: yamlsrc.Located,
+    report: Any,
+    known_areas: Collection[str] | None,
+    shown: Any,
+) -> tuple[Checkpoint, ...] | None:
+    """`checkpoint: {day: 7, areas: [...], target: 0.6, note: ...}`, or a list of such mappings on
+    different days. None when any is malformed."""
+    if raw is None:
+        return ()
+    where = (*week, "checkpoint")
+    if isinstance(raw, dict):
+        entries = [(raw, where)]
+    elif isinstance(raw, list) and raw:
+        entries = [(entry, (*where, i)) for i, entry in enumerate(raw)]
+    else:
+        report(
+            doc.line(*where),
+            "'checkpoint' must be a mapping such as {day: 7, areas: [Foundations], target: 0.6}, "
+            "or a list of them",
+        )
+        return None
+    found: list[Checkpoint] = []
+    first_on: dict[int, int] = {}
+    ok = True
+    for entry, path in entries:
+        checkpoint = _parse_checkpoint(entry, path, doc, report, known_areas, shown)
+        if checkpoint is None:
+            ok = False
+            continue
+        if checkpoint.day in first_on:
+            report(
+                checkpoint.line,
+                f"a second checkpoint on day {checkpoint.day} (the first is at line "
+                f"{first_on[checkpoint.day]}): put its areas into one checkpoint",
+            )
+            ok = False
+            continue
+        first_on[checkpoint.day] = checkpoint.line
+        found.append(checkpoint)
+    if not ok:
+        return None
+    return tuple(sorted(found, key=lambda c: c.day))
+
+
+def _parse_checkpoint(
+    raw: Any,
+    path: tuple[Any, ...],
+    doc: yamlsrc.Located,
+    report: Any,
+    known_areas: Collection[str] | None,
+    shown: Any,
+) -> Checkpoint | None:
+    line = doc.line(*path)
+    if not isinstance(raw, dict):
+        report(line, "a checkpoint must be a mapping with 'day' and optionally 'areas', 'target', 'note'")
+        return None
+    for key in raw:
+        if key not in CHECKPOINT_KEYS:
+            report(
+                doc.line(*path, key),
+                f"unknown checkpoint key {key!r} (allowed: {', '.join(CHECKPOINT_KEYS)})",
+            )
+    ok = True
+    day = _day_number(raw.get("day"))
+    if day is None:
+        got = f", got {raw['day']!r}" if "day" in raw else ""
+        report(doc.line(*path, "day"), f"a checkpoint needs 'day': a number from 1 to 7{got}")
+        ok = False
+    target = raw.get("target")
+    number = isinstance(target, (int, float)) and not isinstance(target, bool)
+    if target is not None and not (number and 0 <= target <= 1):
+        hint = f" ({target / 100:g} for {target:g}%)" if number and 1 < target <= 100 else ""
+        report(
+            doc.line(*path, "target"),
+            f"checkpoint target {target!r} must be a share of subtopics rated know, from 0 to 1{hint}",
+        )
+        ok = False
+    if isinstance(raw.get("note"), (dict, list)):
+        report(doc.line(*path, "note"), "checkpoint 'note' must be text")
+        ok = False
+    areas = _checkpoint_areas(raw.get("areas", ()), (*path, "areas"), doc, report, known_areas)
+    if areas is None or not ok or day is None:
+        return None
+    note = shown(raw.get("note") or "", *path, "note")
+    return Checkpoint(
+        day=day,
+        areas=areas,
+        target=None if target is None else float(target),
+        note=note,
+        line=line,
+    )
+
+
+def _checkpoint_areas(
+    raw: Any,
+    path: tuple[Any, ...],
+    doc: yamlsrc.Located,
+    report: Any,
+    known_areas: Collection[str] | None,
+) -> tuple[str, ...] | None:
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, (list, tuple)):
+        report(doc.line(*path), "checkpoint 'areas' must be a list of area names such as [Foundations]")
+        return None
+    if isinstance(raw, list) and not raw:
+        report(doc.line(*path), "checkpoint 'areas' is empty: leave it out to assess every area")
+        return None
+    areas: dict[str, None] = {}
+    ok = True
+    for i, area in enumerate(raw):
+        item_line = doc.line(*path, i)  # a single `areas: Name` falls back to the key's line
+        if not isinstance(area, str) or not clean(area, line=True).strip():
+            report(item_line, f"checkpoint area {area!r} must be an area name such as 'Foundations'")
+            ok = False
+            continue
+        area = clean(area, line=True).strip()
+        if known_areas is not None and area not in known_areas:
+            hint = _closest_area(area, known_areas)
+            report(
+                item_line,
+                f"unknown area {area!r}: no deck is in that area"
+                + (f" (did you mean {hint!r}?)" if hint else ""),
+            )
+            ok = False
+            continue
+        areas.setdefault(area, None)
+    return tuple(areas) if ok else None
+
+
+def _closest_area(name: str, known: Collection[str]) -> str | None:
+    for area in known:
+        if area.lower() == name.lower():
+            return area
+    return _closest(name, known)
 
 
 def _topic_list(
@@ -230,13 +455,17 @@ def _closest(name: str, choices: Iterable[str]) -> str | None:
 
 
 def load_plan_file(
-    path: Path, root: Path, bundled: bool, known_topics: Collection[str] | None = None
+    path: Path,
+    root: Path,
+    bundled: bool,
+    known_topics: Collection[str] | None = None,
+    known_areas: Collection[str] | None = None,
 ) -> ParsedPlan:
     named = name_problem(path, root)
     text, problem = read_source(path)
     if text is None:
         return ParsedPlan(None, tuple(d for d in (named, problem) if d))
-    parsed = parse_plan(text, content_id(path, root), str(path), bundled, known_topics)
+    parsed = parse_plan(text, content_id(path, root), str(path), bundled, known_topics, known_areas)
     return ParsedPlan(parsed.plan, (named, *parsed.diagnostics) if named else parsed.diagnostics)
 
 
@@ -285,6 +514,16 @@ class PlanPosition:
         return week.topics_for_day(self.day_of_week) if week else ()
 
     @property
+    def today_activities(self) -> tuple[Activity, ...]:
+        week = self.week
+        return week.activities_on(self.day_of_week) if week else ()
+
+    @property
+    def today_checkpoints(self) -> tuple[Checkpoint, ...]:
+        week = self.week
+        return week.checkpoints_on(self.day_of_week) if week else ()
+
+    @property
     def reached_topics(self) -> tuple[str, ...]:
         """Every topic introduced up to and including today, in plan order."""
         if self.status == "not-started":
@@ -303,6 +542,68 @@ class PlanPosition:
 
 def position(plan: Plan, start: date, today: date) -> PlanPosition:
     return PlanPosition(plan=plan, start=start, today=today, day_index=(today - start).days)
+
+
+def day_date(start: date, week: int, day: int) -> date:
+    """The calendar date of day `day` (1-7) of week `week` (1-based) of a plan started on `start`."""
+    return start + timedelta(days=7 * (week - 1) + day - 1)
+
+
+@dataclass(frozen=True)
+class DatedCheckpoint:
+    day: date
+    week: int
+    checkpoint: Checkpoint
+
+
+def _overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return not a or not b or bool(set(a) & set(b))  # () is every area
+
+
+def checkpoints(plan: Plan, start: date) -> tuple[DatedCheckpoint, ...]:
+    """Every checkpoint of the plan with its date, in plan order."""
+    return tuple(
+        DatedCheckpoint(day_date(start, week.number, cp.day), week.number, cp)
+        for week in plan.weeks
+        for cp in week.checkpoints
+    )
+
+
+def _reassess(plan: Plan, week: int, checkpoint: Checkpoint) -> bool:
+    for w in plan.weeks:
+        for cp in w.checkpoints:
+            if (w.number, cp.day) >= (week, checkpoint.day):
+                return False
+            if _overlaps(checkpoint.areas, cp.areas):
+                return True
+    return False
+
+
+def gaps_command(plan: Plan, week: int, checkpoint: Checkpoint) -> str:
+    """The `study gaps` command a checkpoint asks for. The first assessment of an area rates what is
+    not rated yet (it may take several sittings); a later one re-asks everything (`--all`)."""
+    import shlex
+
+    parts = ["study gaps"]
+    if _reassess(plan, week, checkpoint):
+        parts.append("--all")
+    parts += [f"--area {shlex.quote(area)}" for area in checkpoint.areas]
+    return " ".join(parts)
+
+
+def describe_checkpoint(plan: Plan, week: int, checkpoint: Checkpoint) -> str:
+    """One line for a checkpoint: the command and the target, e.g.
+    "checkpoint: `study gaps --all --area Foundations` (target 60% ready)"."""
+    text = f"checkpoint: `{gaps_command(plan, week, checkpoint)}`"
+    if not checkpoint.areas:
+        text += " over every area"
+    if checkpoint.target is None:
+        return text + (" (baseline)" if not _reassess(plan, week, checkpoint) else "")
+    return text + f" (target {checkpoint.target * 100:.0f}% ready)"
+
+
+def describe_activity(activity: Activity) -> str:
+    return f"{activity.kind}: {activity.text}" if activity.kind else activity.text
 
 
 # --- the active plan -----------------------------------------------------------------------------

@@ -7,18 +7,19 @@ Markdown must paste into notes as valid tables).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from . import daily, gaps, memory, stats
 from .model import CardState, Deck, GapRating, Plan, ReviewRow, SessionRow
+from .plans import checkpoints as dated_checkpoints
 from .plans import position
 from .textsafe import md_code, md_text
 from .vocab import SessionKind, SessionStatus, Source
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 RECALL_DAYS = 30
 FORECAST_DAYS = 14
 HEATMAP_WEEKS = 13
@@ -121,6 +122,30 @@ class Interview:
 
 
 @dataclass(frozen=True)
+class CheckpointArea:
+    area: str
+    readiness: float | None  # share of the area's subtopics rated know; None: none rated yet
+    reassessed: bool  # some subtopic of the area was rated on or after the checkpoint's date
+
+
+@dataclass(frozen=True)
+class CheckpointResult:
+    """The latest readiness of some areas against the target of the most recent checkpoint (that
+    has passed) naming them."""
+
+    day: date
+    week: int
+    target: float
+    note: str
+    areas: tuple[CheckpointArea, ...]
+    readiness: float | None  # pooled over the areas' subtopics; None when none of them is rated
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.readiness is None else self.readiness >= self.target
+
+
+@dataclass(frozen=True)
 class Report:
     today: date
     since: date
@@ -144,6 +169,7 @@ class Report:
     retention: Retention | None = None
     workload: daily.Workload | None = None
     review_limit: int = daily.DEFAULT_REVIEW_LIMIT
+    checkpoints: tuple[CheckpointResult, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -272,7 +298,12 @@ def build(inp: ReportInputs) -> Report:
                 review_recall = review_recall.add(r.quality)
         fc = daily.projected_forecast(states.values(), today, FORECAST_DAYS, review_limit, review_recall.rate)
 
+    checkpoints: tuple[CheckpointResult, ...] = ()
+    if inp.plan is not None and inp.plan_start is not None:
+        checkpoints = _checkpoints(inp, inp.plan, inp.plan_start, areas, readiness_rows, deck_area)
+
     return Report(
+        checkpoints=checkpoints,
         overdue=overdue,
         interview=interview,
         retention=retention,
@@ -296,6 +327,50 @@ def build(inp: ReportInputs) -> Report:
         deck_titles={d.id: d.title for d in inp.decks},
         deck_areas=deck_area,
     )
+
+
+def _checkpoints(
+    inp: ReportInputs,
+    plan: Plan,
+    start: date,
+    areas: Sequence[AreaRow],
+    readiness_rows: Mapping[str, gaps.AreaReadiness],
+    deck_area: Mapping[str, str],
+) -> tuple[CheckpointResult, ...]:
+    """Per area in scope, the most recent checkpoint with a target that has passed and names it
+    (a checkpoint without areas names all); areas are grouped under their checkpoint, oldest first."""
+    passed = [
+        c for c in dated_checkpoints(plan, start) if c.day <= inp.today and c.checkpoint.target is not None
+    ]
+    chosen: dict[int, list[AreaRow]] = {}
+    for row in areas:
+        if row.subtopics.total == 0:
+            continue
+        latest = None
+        for n, dated in enumerate(passed):
+            if not dated.checkpoint.areas or row.area in dated.checkpoint.areas:
+                latest = n
+        if latest is not None:
+            chosen.setdefault(latest, []).append(row)
+    results: list[CheckpointResult] = []
+    for n in sorted(chosen):
+        dated = passed[n]
+        assert dated.checkpoint.target is not None
+        rated_since = {deck_area.get(r.deck_id) for r in inp.ratings if r.day >= dated.day}
+        rows = [readiness_rows[r.area] for r in chosen[n] if r.area in readiness_rows]
+        pooled = gaps.overall(rows)
+        any_rated = any(r.readiness is not None for r in chosen[n])
+        results.append(
+            CheckpointResult(
+                day=dated.day,
+                week=dated.week,
+                target=dated.checkpoint.target,
+                note=dated.checkpoint.note,
+                areas=tuple(CheckpointArea(r.area, r.readiness, r.area in rated_since) for r in chosen[n]),
+                readiness=pooled.readiness if any_rated else None,
+            )
+        )
+    return tuple(results)
 
 
 def _interview(inp: ReportInputs, limits: daily.Limits) -> Interview:
@@ -487,6 +562,26 @@ def to_json(report: Report) -> dict[str, Any]:
             "seconds_per_item": round(report.workload.seconds_per_item, 1),
             "seconds_measured": report.workload.measured,
         },
+        "checkpoints": [
+            {
+                "date": cp.day.isoformat(),
+                "week": cp.week,
+                "target": cp.target,
+                "readiness": _ratio(cp.readiness),
+                "met": cp.met,
+                "note": cp.note,
+                "areas": [
+                    {
+                        "area": a.area,
+                        "readiness": _ratio(a.readiness),
+                        "met": None if a.readiness is None else a.readiness >= cp.target,
+                        "reassessed": a.reassessed,
+                    }
+                    for a in cp.areas
+                ],
+            }
+            for cp in report.checkpoints
+        ],
         "leeches": [
             {
                 "card_id": lc.card_id,
@@ -595,6 +690,35 @@ def interview_sentences(report: Report) -> list[str]:
     return out
 
 
+def checkpoint_lines(report: Report, name: Callable[[str], str] = str) -> list[tuple[str, str]]:
+    """One line per checkpoint area ("Foundations 52% ready vs target 60% at the week-4 checkpoint
+    (2026-03-29): below target"), each checkpoint's note, and how to re-rate when it is due; each
+    with its tone: "met", "below" or "" (information). `name` renders untrusted text (area names,
+    notes) for the output format."""
+    out: list[tuple[str, str]] = []
+    stale = False
+    for cp in report.checkpoints:
+        at = f"target {cp.target * 100:.0f}% at the week-{cp.week} checkpoint ({cp.day.isoformat()})"
+        for a in cp.areas:
+            if a.readiness is None:
+                out.append((f"{name(a.area)} not rated yet vs {at}", "below"))
+                stale = True
+                continue
+            verdict = "met" if a.readiness >= cp.target else "below target"
+            line = f"{name(a.area)} {a.readiness * 100:.0f}% ready vs {at}: {verdict}"
+            if not a.reassessed:
+                line += ", not re-rated since"
+                stale = True
+            out.append((line, "met" if verdict == "met" else "below"))
+        if cp.note:
+            out.append((f"Week-{cp.week} checkpoint: {name(cp.note)}", ""))
+    if stale:
+        out.append(
+            ("Rate the areas again with `study gaps --all --area NAME` to measure against the target.", "")
+        )
+    return out
+
+
 def retention_sentence(report: Report) -> str | None:
     r = report.retention
     if r is None or r.now is None:
@@ -623,6 +747,10 @@ def to_markdown(report: Report) -> str:
             out.append("\nToday's topics: " + ", ".join(md_code(t) for t in p.today_topics))
         if p.pace is not None:
             out.append(f"\nPace: {describe_pace(p.pace, report.overdue)}.")
+        lines = checkpoint_lines(report, _cell)
+        if lines:
+            out.append("\nCheckpoints:\n")
+            out += [f"- {line}" for line, _ in lines]
     for sentence in interview_sentences(report):
         out.append(f"\n{sentence}")
     out.append("\n## Today\n")

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from .. import daily
+from .. import daily, plans
 from ..errors import StudyError
 from ..model import Item
 from ..session import CheckRun, summarise
@@ -217,7 +217,24 @@ def today_line(day: Day, new: int, reviews: int, reviews_only: bool = False) -> 
     if interview is not None:
         text.append(" · ")
         text.append_text(interview)
+    also = also_today(day)
+    if also is not None:
+        text.append("\n")
+        text.append_text(also)
     return text
+
+
+def also_today(day: Day) -> Text | None:
+    """Today's checkpoint and activities from the plan, on one line, or None when it has none."""
+    plan = day.active.plan
+    if plan is None:
+        return None
+    pos = plans.position(plan, day.active.start, day.today)
+    parts = [plans.describe_checkpoint(plan, pos.week_number, cp) for cp in pos.today_checkpoints]
+    parts += [plans.describe_activity(a) for a in pos.today_activities]
+    if not parts:
+        return None
+    return Text.assemble(Text("Also today: ", style="heading"), untrusted(" · ".join(parts)))
 
 
 def offer_review(shell: Shell, still_due: int, minutes: str) -> bool:

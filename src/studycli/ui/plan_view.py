@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Collection
-from ..plans import PlanPosition
+from ..model import Checkpoint, Collection, Plan, Week
+from ..plans import PlanPosition, describe_activity, describe_checkpoint
 from .console import untrusted
 
 
@@ -36,6 +36,44 @@ def _cell_bullets(items: list[Text]) -> Table:
     for item in items:
         grid.add_row("•", item)
     return grid
+
+
+def _day_items(plan: Plan, week: Week, day: int) -> list[Text]:
+    """One day's checkpoints (with the command to run and the note) and activities, in full."""
+    items: list[Text] = []
+    for cp in week.checkpoints_on(day):
+        text = untrusted(describe_checkpoint(plan, week.number, cp))
+        if cp.note:
+            text.append_text(Text.assemble(Text(" — ", style="muted"), untrusted(cp.note)))
+        items.append(text)
+    items += [untrusted(describe_activity(a)) for a in week.activities_on(day)]
+    return items
+
+
+def _checkpoint_label(cp: Checkpoint) -> str:
+    """A checkpoint in a table cell: target first, as the areas may be cut off."""
+    head = "baseline checkpoint" if cp.target is None else f"checkpoint, target {cp.target * 100:.0f}%"
+    return f"{head}: {', '.join(cp.areas) if cp.areas else 'every area'}"
+
+
+def _topics_cell(plan: Plan, week: Week, collection: Collection) -> RenderableType:
+    """The week's topics as bullets, then what its days hold besides cards, one line each, cut
+    with an ellipsis: the whole text, a checkpoint's command and its note are shown on the day,
+    under "Today"."""
+    topics = _cell_bullets([_topic_label(t, collection) for t in week.all_topics])
+    items = [(cp.day, untrusted(_checkpoint_label(cp))) for cp in week.checkpoints]
+    items += [(a.day, untrusted(describe_activity(a))) for a in week.activities]
+    items.sort(key=lambda item: item[0])  # stable: a day's checkpoint before its activities
+    if not items:
+        return topics
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, min_width=5)
+    grid.add_column(overflow="ellipsis")  # the table may narrow it; the text then ends in …
+    for day, text in items:
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        grid.add_row(Text(f"day {day}", style="accent"), text)
+    return Group(topics, grid) if week.all_topics else grid
 
 
 def render_plan(
@@ -72,13 +110,14 @@ def render_plan(
     table.add_column("", width=1, no_wrap=True)
     table.add_column("wk", justify="right", no_wrap=True)
     table.add_column("theme", ratio=2)
-    table.add_column("topics", ratio=3)
+    practice = any(w.activities or w.checkpoints for w in plan.weeks)
+    table.add_column("topics and activities" if practice else "topics", ratio=3)
     if wide:
         table.add_column("goals", ratio=3, style="muted")
     for week in plan.weeks:
         current = pos.status == "active" and week.number == pos.week_number
-        topics = _cell_bullets([_topic_label(t, collection) for t in week.all_topics])
-        cells: list[Text | Table | str] = [
+        topics = _topics_cell(plan, week, collection)
+        cells: list[RenderableType] = [
             "▶" if current else "",
             str(week.number),
             untrusted(week.theme),
@@ -104,3 +143,8 @@ def render_plan(
             console.print(
                 Text("  no new topic today: catch up with `study check` and `study review`", style="muted")
             )
+        assert pos.week is not None
+        also = _day_items(plan, pos.week, pos.day_of_week)
+        if also:
+            console.print(Text("Also today:", style="heading"))
+            console.print(_bullets(also))

@@ -20,6 +20,7 @@ from ..report import (
     SESSIONS_SHOWN,
     Report,
     catch_up,
+    checkpoint_lines,
     describe_pace,
     heat_legend,
     heat_rows,
@@ -91,6 +92,10 @@ def render(console: Console, report: Report) -> None:
                     Text("Pace: ", style="muted"), Text(describe_pace(p.pace, report.overdue), style=style)
                 )
             )
+        for sentence, tone in checkpoint_lines(report):
+            text = untrusted(sentence)
+            text.stylize({"met": "good", "below": "bad"}.get(tone, "muted"))
+            console.print(text)
     for sentence in interview_sentences(report):
         console.print(Text(sentence, style="accent"))
 
