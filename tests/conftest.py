@@ -156,3 +156,32 @@ def store_factory(tmp_path: Path) -> Iterator[Callable[..., object]]:
     yield make
     for store in opened:
         store.close()
+
+
+def right_letters(
+    card_id: str, day: str, showing: int = 0, options: int = 3, correct: tuple[int, ...] = (1,)
+) -> str:
+    """The letter(s) of the right option(s) of a choice card as shown on `day` at its `showing`-th
+    showing that day: options are shuffled per card, day and showing (session.option_order), and
+    a script finds its letter the way a person does, by the option's place on screen."""
+    from datetime import date
+
+    from studycli.model import Card, Option
+    from studycli.session import option_order
+
+    card = Card(
+        card_id, card_id.split("#")[0], "?", options=tuple(Option(str(i), False) for i in range(options))
+    )
+    order = option_order(card, date.fromisoformat(day), showing)
+    return "".join(sorted("abcdefghijklmnopqrstuvwxyz"[order.index(i)] for i in correct))
+
+
+def wrong_letter(card_id: str, day: str, showing: int = 0, options: int = 3, correct: int = 1) -> str:
+    right = right_letters(card_id, day, showing, options, (correct,))
+    return next(c for c in "abcdefghijklmnopqrstuvwxyz"[:options] if c != right)
+
+
+def pick(item: dict, right_text: str) -> str:
+    """The script line answering a previewed choice item right: the letter of `right_text` among
+    the options in the order the preview lists them (the order they are shown in)."""
+    return "abcdefghijklmnopqrstuvwxyz"[item["options"].index(right_text)] + "\n"

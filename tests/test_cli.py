@@ -8,7 +8,7 @@ from pathlib import Path
 
 from studycli.store import Store
 
-from .conftest import write
+from .conftest import right_letters, write, wrong_letter
 
 
 def db(home: Path) -> Store:
@@ -80,8 +80,11 @@ def test_first_run_starts_the_default_plan_today(invoke, content, home) -> None:
 
 
 def test_scripted_check_grades_and_schedules(invoke, content, home) -> None:
-    # a1: basic, 5; a2: basic, 2 -> repeat at end; a3: MCQ wrong (c) -> repeat; g1: 4; then repeats.
-    script = "typed\n5\n\n2\nc\n\n4\n\n4\nb\n"
+    # a1: basic, 5; a2: basic, 2 -> repeat at end; a3: MCQ wrong -> repeat; g1: 4; then repeats.
+    # The MCQ's options are shuffled per showing: its letters are looked up for each showing.
+    wrong = wrong_letter("t/alpha#a3", "2026-03-02", 0)
+    right = right_letters("t/alpha#a3", "2026-03-02", 1)
+    script = f"typed\n5\n\n2\n{wrong}\n\n4\n\n4\n{right}\n"
     result = invoke("check", today="2026-03-02", input=script)
     assert result.exit_code == 0, result.output
     assert "Score" in result.stdout and "Repeats" in result.stdout

@@ -18,7 +18,13 @@ from studycli.ui import check_view
 from studycli.ui.console import THEME
 from studycli.ui.prompt import LinePrompter
 
-from .conftest import write
+from .conftest import right_letters, write
+
+
+def multi(showing: int = 0, correct: tuple[int, ...] = (0, 2), day: str = "2026-03-02") -> str:
+    """Letters of options of the multi card m (GQA, 4-bit, FP8, vocab) as shown that time."""
+    return right_letters("t/types#m", day, showing, options=4, correct=correct)
+
 
 TYPES = """\
 ---
@@ -79,7 +85,7 @@ def test_scripted_check_grades_each_kind_from_its_line(invoke, types, home) -> N
             "lots",  # not a number: said on stderr, the next line is read
             "1.75e11",  # numeric: right (5; a script is never timed)
             "ax",  # not an option
-            "a c",  # multi: all right (4)
+            " ".join(multi()),  # multi: all right (4)
             "some typed answer",  # rubric: the optional typed answer
             "1 3 9",  # 9 is not a key point
             "1 3 4",  # 3 of 4 ticked: 75% → 4
@@ -91,24 +97,25 @@ def test_scripted_check_grades_each_kind_from_its_line(invoke, types, home) -> N
     assert "Your answer (a number; q stop · aim for 30 s) > 1.75e11" in out
     assert "✓ right — you said 175 billion; the answer is 175 billion (170 billion to 180 billion)" in out
     assert "From the GPT-3 paper." in out
-    assert "Choose all that apply, e.g. ac (a-d, q stop) > a c" in out
+    assert f"Choose all that apply, e.g. ac (a-d, q stop · u undo) > {' '.join(multi())}" in out
     assert "✓ all right" in out and "Weights are not the cache." in out
     assert "4. [red]A regulariser[/red]" in out  # deck text is never rich markup
     assert "3 of 4 key points (75%) → grade 4" in out
     assert "invalid answer 'lots': 'lots' does not start with a number" in result.stderr
     assert "invalid answer 'ax': x is not an option: pick letters a-d" in result.stderr
     assert "invalid answer '1 3 9': '9' is not a key point: type numbers 1-4" in result.stderr
-    assert "Score   100% recalled  (3 items graded 3 or more; mean grade 4.3/5)" in out
+    assert "Score   100% recalled  (3 of 3 items graded 3+; mean grade 4.3/5)" in out
     assert reviews(home) == [("n", 5, False), ("m", 4, False), ("r", 4, False)]
 
 
 def test_partial_answers_come_back_at_the_end(invoke, types, home) -> None:
-    script = ["171 billion", "a", "", "", "ac", "", "1 2 3 4"]
+    # multi: only GQA picked (FP8 missed); its repeat (a new showing, a new order) all right
+    script = ["171 billion", multi(correct=(0,)), "", "", multi(showing=1), "", "1 2 3 4"]
     result = invoke("check", "--topic", "t/types", today=DAY, input="\n".join(script) + "\n")
     assert result.exit_code == 0, result.output
     assert "✓ right — you said 171 billion" in result.stdout  # 171B is inside 175 ± 5 B
     assert "✗ not quite: 1 missed (grade 2)" in result.stdout
-    assert "○" in result.stdout and "c) An FP8 cache (missed)" in result.stdout
+    assert "○" in result.stdout and f"{multi(correct=(2,))}) An FP8 cache (missed)" in result.stdout
     assert "0 of 4 key points (0%) → grade 1" in result.stdout
     assert "4 of 4 key points (100%) → grade 5" in result.stdout
     assert reviews(home) == [
@@ -123,17 +130,19 @@ def test_partial_answers_come_back_at_the_end(invoke, types, home) -> None:
 def test_q_stops_on_a_typed_answer_and_on_the_ticks(invoke, types, home) -> None:
     first = invoke("check", "--topic", "t/types", today=DAY, input="q\n")
     assert first.exit_code == 0 and "Stopped: 0 of 3 items graded" in first.stdout
-    second = invoke("check", "--topic", "t/types", today=DAY, input="175B\nac\n\nq\n")
+    second = invoke("check", "--topic", "t/types", today=DAY, input=f"175B\n{multi()}\n\nq\n")
     assert second.exit_code == 0 and "Stopped: 2 of 3 items graded" in second.stdout
     assert reviews(home) == [("n", 5, False), ("m", 4, False)]
 
 
 def test_study_review_asks_the_new_kinds_too(invoke, types, home) -> None:
-    assert invoke("check", "--topic", "t/types", today=DAY, input="175B\nac\n\n1234\n").exit_code == 0
+    assert invoke("check", "--topic", "t/types", today=DAY, input=f"175B\n{multi()}\n\n1234\n").exit_code == 0
     due = invoke("review", "--preview", "--json", today="2026-03-03")
     order = [i["kind"] for i in json.loads(due.stdout)["items"]]
     assert sorted(order) == ["multi", "numeric", "rubric"]
-    lines = {"numeric": ["200B"], "multi": ["", "abc"], "rubric": ["", "2"]}  # 200B is 25B off
+    # multi: both right ones and the 4-bit one picked (one wrong); a blank line first is refused
+    picked = multi(correct=(0, 1, 2), day="2026-03-03")
+    lines = {"numeric": ["200B"], "multi": ["", picked], "rubric": ["", "2"]}  # 200B is 25B off
     script = "\n".join(line for kind in order for line in lines[kind])
     result = invoke("review", today="2026-03-03", input=script + "\n")
     assert result.exit_code == 0, result.output
@@ -160,7 +169,7 @@ def test_lint_names_file_and_line_for_the_new_forms(invoke, content, tmp_path) -
 
 
 def test_export_and_import_carry_the_grades_of_new_kinds(invoke, types, home, tmp_path, monkeypatch) -> None:
-    assert invoke("check", "--topic", "t/types", today=DAY, input="175B\nac\n\n1234\n").exit_code == 0
+    assert invoke("check", "--topic", "t/types", today=DAY, input=f"175B\n{multi()}\n\n1234\n").exit_code == 0
     exported = invoke("export", today=DAY)
     assert exported.exit_code == 0, exported.output
     dump = tmp_path / "export.json"

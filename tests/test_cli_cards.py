@@ -8,12 +8,16 @@ from pathlib import Path
 
 from studycli.store import Store
 
+from .conftest import right_letters
+
 
 def db(home: Path) -> Store:
     return Store(home / "progress.db")
 
 
-def learn(invoke, day: str = "2026-03-02", script: str = "\n4\n\n4\nb\n\n4\n") -> None:
+def learn(invoke, day: str = "2026-03-02", script: str | None = None) -> None:
+    if script is None:
+        script = f"\n4\n\n4\n{right_letters('t/alpha#a3', day)}\n\n4\n"
     result = invoke("check", today=day, input=script)
     assert result.exit_code == 0, result.output
 

@@ -9,7 +9,7 @@ import pytest
 
 from studycli.store import Store
 
-from .conftest import write
+from .conftest import pick, right_letters, write
 
 
 def db(home: Path) -> Store:
@@ -73,7 +73,8 @@ def test_config_shows_each_effective_value_and_its_source(invoke, paced_content,
 
 def learn_everything(invoke) -> None:
     """Day 1: grade the whole small collection 4 (MCQ right), so everything is due on day 2."""
-    result = invoke("check", "--size", "10", today="2026-03-02", input="\n4\n\n4\nb\n\n4\n")
+    mcq = right_letters("t/alpha#a3", "2026-03-02")
+    result = invoke("check", "--size", "10", today="2026-03-02", input=f"\n4\n\n4\n{mcq}\n\n4\n")
     assert result.exit_code == 0, result.output
 
 
@@ -96,7 +97,7 @@ def test_review_grades_repeats_and_records_a_review_session(invoke, content, hom
     learn_everything(invoke)
     items = preview(invoke, "2026-03-03", command="review")
     # Basic cards graded 2 come back at the end (rule 7), in order, and are then graded 4.
-    answers = "".join("\n2\n" if i["kind"] == "basic" else "b\n" for i in items)
+    answers = "".join("\n2\n" if i["kind"] == "basic" else pick(i, "alpha") for i in items)
     answers += "".join("\n4\n" for i in items if i["kind"] == "basic")
     result = invoke("review", today="2026-03-03", input=answers)
     assert result.exit_code == 0, result.output
@@ -115,9 +116,13 @@ def test_review_respects_the_review_limit_across_the_day(invoke, content, home) 
     learn_everything(invoke)
     assert invoke("config", "set", "review_limit", "3").exit_code == 0
     assert len(preview(invoke, "2026-03-03", command="review")) == 3
-    assert invoke("review", "--limit", "2", today="2026-03-03", input="\n4\n\n4\nb\n").exit_code == 0
+    first = preview(invoke, "2026-03-03", "--limit", "2", command="review")
+    script = "".join("\n4\n" if i["kind"] == "basic" else pick(i, "alpha") for i in first)
+    assert invoke("review", "--limit", "2", today="2026-03-03", input=script).exit_code == 0
     assert len(preview(invoke, "2026-03-03", command="review")) == 1
-    assert invoke("review", today="2026-03-03", input="\n4\nb\n\n4\n").exit_code == 0
+    rest = preview(invoke, "2026-03-03", command="review")
+    script = "".join("\n4\n" if i["kind"] == "basic" else pick(i, "alpha") for i in rest)
+    assert invoke("review", today="2026-03-03", input=script).exit_code == 0
     done = invoke("review", today="2026-03-03")
     assert done.exit_code == 0
     assert "today's review_limit of 3 is reached" in " ".join(done.stdout.split())
@@ -187,7 +192,7 @@ def test_no_grade_before_the_interview_is_scheduled_after_it(invoke, content, ho
     assert invoke("plan", "--interview", "2026-03-05", today="2026-03-02").exit_code == 0
     learn_everything(invoke)
     items = preview(invoke, "2026-03-03", command="review")
-    answers = "".join("\n5\n" if i["kind"] == "basic" else "b\n" for i in items)
+    answers = "".join("\n5\n" if i["kind"] == "basic" else pick(i, "alpha") for i in items)
     assert invoke("review", today="2026-03-03", input=answers).exit_code == 0
     with db(home) as store:
         states = store.states()

@@ -8,7 +8,7 @@ from pathlib import Path
 from studycli import gaps
 from studycli.store import Store
 
-from .conftest import write
+from .conftest import pick, write
 from .test_report import tables
 
 DAY = "2026-03-02"
@@ -129,8 +129,16 @@ def test_report_on_an_empty_store_is_friendly_in_every_format(invoke, content) -
 
 
 def _study_two_days(invoke) -> None:
+    """Two days of checks: a2 is forgotten (1), then repeated at 3 and 5; the rest are known."""
     for day in ("2026-03-02", "2026-03-03"):
-        result = invoke("check", today=day, input="my answer\n5\nno idea\n1\nb\n\n4\n\n3\n\n5\n")
+        items = json.loads(invoke("check", "--preview", "--json", today=day).stdout)["items"]
+        script = ""
+        for i in items:
+            if i["kind"] != "basic":
+                script += pick(i, "alpha")
+            else:
+                script += "no idea\n1\n" if i["card_id"] == "t/alpha#a2" else "my answer\n5\n"
+        result = invoke("check", today=day, input=script + "\n3\n\n5\n")
         assert result.exit_code == 0, result.output
 
 

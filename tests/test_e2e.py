@@ -21,6 +21,8 @@ from studycli.content import load_collection
 from studycli.plans import position
 from studycli.store import Store
 
+from .conftest import right_letters
+
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 
 
@@ -46,7 +48,7 @@ def study(
 
 def answers_for(items: list[dict], quality: int = 5) -> str:
     """Script lines that answer every item correctly (MCQ letters, numbers and key points looked up
-    in the decks)."""
+    in the decks; letters by where the preview lists each option: options are shuffled)."""
     collection = load_collection(config.content_dirs({}))
     cards = {c.id: c for d in collection.decks for c in d.cards}
     lines = []
@@ -55,7 +57,9 @@ def answers_for(items: list[dict], quality: int = 5) -> str:
         if item["kind"] == "basic":
             lines += ["my answer", str(quality)]
         else:  # graded from what is typed (or ticked): the fully right answer
-            lines += model_answer(card)
+            texts = [o.text for o in card.options]
+            order = tuple(texts.index(t) for t in item.get("options", []))
+            lines += model_answer(card, order)
     return "\n".join(lines) + "\n"
 
 
@@ -128,7 +132,7 @@ def test_scripted_checks_across_days(tmp_path: Path) -> None:
     mcq = sum(1 for i in day1 if i["kind"] in ("mcq", "multi"))
     mean = (5 * (cap - mcq) + 4 * mcq) / cap  # right choices count as quality 4
     # Score is the share recalled (every answer right: 100%); the mean grade is shown beside it.
-    assert f"Score   100% recalled  ({cap} items graded 3 or more; mean grade {mean:.1f}/5)" in first.stdout
+    assert f"Score   100% recalled  ({cap} of {cap} items graded 3+; mean grade {mean:.1f}/5)" in first.stdout
     assert "Traceback" not in first.stdout + first.stderr
 
     day2 = preview(home, "2026-01-06")
@@ -245,7 +249,7 @@ def test_interactive_keys_and_ctrl_c_keep_grades(tmp_path: Path) -> None:
     term.expect("is not a choice")
     term.send("5")
     term.expect("Choose a-c")
-    term.send("b")
+    term.send(right_letters("e2e/keys#k2", "2026-01-05", options=3, correct=(1,)))
     term.expect("correct")
     term.send(" ")
     term.expect("Third question?")

@@ -9,6 +9,7 @@ import pytest
 
 from studycli.store import Store
 
+from .conftest import right_letters
 from .test_cli_card_types import TYPES
 from .test_e2e import Terminal, env_for
 
@@ -33,13 +34,14 @@ def test_each_new_kind_answered_with_keys(tmp_path: Path) -> None:
     term.expect("Any key to continue")
     term.send(" ")
 
-    term.expect("Choose all that apply, e.g. ac (a-d, q stop) > ")
-    term.send("a,c\r")
+    term.expect("Choose all that apply, e.g. ac (a-d, q stop · u undo) > ")
+    right = right_letters("e2e/types#m", "2026-01-05", options=4, correct=(0, 2))  # options shuffled
+    term.send(",".join(right) + "\r")
     term.expect("✓ all right")
     term.expect("Any key to continue")
     term.send(" ")
 
-    term.expect("Your answer (optional, Enter to reveal) > ")
+    term.expect("Your answer (optional, Enter to reveal · u undo the last grade) > ")
     term.send("\r")
     term.expect("Key points")
     term.expect("Enter done, q stop > ")

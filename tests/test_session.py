@@ -144,9 +144,9 @@ def test_rule_7_repeats_until_graded_4_or_more() -> None:
     run = CheckRun([Item(a, "new"), Item(b, "review")])
     run.grade(2)  # a fails: comes back
     run.grade(5)  # b fine
-    assert run.current == Item(a, "new", repeat=True)
+    assert run.current == Item(a, "new", repeat=True, showing=1)  # its second showing today
     run.grade(3)  # still below 4: again
-    assert run.current == Item(a, "new", repeat=True)
+    assert run.current == Item(a, "new", repeat=True, showing=2)
     run.grade(4)
     assert run.done
     assert [(g.card_id, g.quality, g.repeat) for g in run.graded] == [
@@ -234,3 +234,26 @@ def test_score_is_the_share_recalled_and_the_mean_grade_is_separate() -> None:
     s = summarise(graded, 4)
     assert (s.score, s.new_score, s.review_score) == (0.5, 0.5, 0.5)
     assert s.mean_grade == (5 + 2 + 3 + 1) / 4 and s.repeats == 1
+
+
+def test_options_are_shuffled_per_card_day_and_showing() -> None:
+    from studycli.model import Option
+    from studycli.session import make_item, option_order
+    from studycli.vocab import Source
+
+    card = Card(
+        "d#m", "d", "Which?", options=tuple(Option(t, t == "right") for t in ["right", "w1", "w2", "w3"])
+    )
+    orders = {option_order(card, TODAY + timedelta(days=k), s) for k in range(10) for s in range(3)}
+    assert all(sorted(o) == [0, 1, 2, 3] for o in orders)  # always a permutation
+    assert len(orders) > 10  # and it varies between days and showings
+    assert option_order(card, TODAY, 1) == option_order(card, TODAY, 1)  # reproducible
+    assert option_order(Card("d#b", "d", "Basic?"), TODAY, 0) == ()  # only choice cards
+    item = make_item(card, Source.NEW, TODAY, 0)
+    shown = item.shown
+    assert [o.text for o in shown.options] == [card.options[i].text for i in item.order]
+    assert shown.options[shown.correct_index].text == "right"  # the right option moves with its text
+    run = CheckRun([item], TODAY)
+    run.grade(1)
+    again = run.current
+    assert again is not None and again.showing == 1 and again.order == option_order(card, TODAY, 1)

@@ -57,6 +57,7 @@ def answers(home: Path, day: date, rng: random.Random, *args: str, command: str 
     from studycli import config
     from studycli.answers import model_answer
     from studycli.content import load_collection
+    from studycli.session import option_order
 
     items = json.loads(study(home, day, command, "--preview", "--json", *args))["items"]
     cards = {c.id: c for d in load_collection(config.content_dirs({})).decks for c in d.cards}
@@ -64,19 +65,21 @@ def answers(home: Path, day: date, rng: random.Random, *args: str, command: str 
     for item in items:
         card = cards[item["card_id"]]
         weak = card.deck_id == WEAK
+        order = option_order(card, day, 0)  # options are shuffled per card, day and showing
         if item["kind"] == "mcq":
             right = rng.random() < (0.2 if weak else 0.8)
-            lines.append(
-                "abcdefgh"[card.correct_index if right else (card.correct_index + 1) % len(card.options)]
-            )
+            shown = order.index(card.correct_index)
+            lines.append("abcdefgh"[shown if right else (shown + 1) % len(card.options)])
         elif item["kind"] != "basic":
-            lines += model_answer(card)
+            lines += model_answer(card, order)
         else:
             lines += ["", str(rng.choice([1, 1, 2, 2, 3] if weak else [2, 3, 4, 4, 5, 5]))]
-    for _ in range(4):
+    for again in range(1, 5):  # the repeats: each a new showing, so a new order of options
         for item in items:
             card = cards[item["card_id"]]
-            lines += ["", "4"] if item["kind"] == "basic" else model_answer(card)
+            lines += (
+                ["", "4"] if item["kind"] == "basic" else model_answer(card, option_order(card, day, again))
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -95,12 +98,14 @@ def first_check(home: Path) -> str:
     items = json.loads(study(home, TODAY, "check", "--preview", "--json", "--size", "2"))["items"]
     cards = {c.id: c for d in load_collection(config.content_dirs({})).decks for c in d.cards}
     lines: list[str] = []
+    from studycli.session import option_order
+
     for item in items:
         card = cards[item["card_id"]]
         if item["kind"] == "basic":
             lines += [TYPED.get(card.id, ""), "4"]
         else:
-            lines += model_answer(card)
+            lines += model_answer(card, option_order(card, TODAY, 0))
     return study(home, TODAY, "check", "--size", "2", stdin="\n".join(lines) + "\n", columns=80)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import Card, CardKind, NumericAnswer
 
@@ -447,8 +447,11 @@ def grade_rubric(ticked: int, total: int) -> int:
     return RUBRIC_SOME if ticked else RUBRIC_NONE
 
 
-def model_answer(card: Card) -> list[str]:
-    """The scripted lines that answer `card` fully right (for tests, tools and examples)."""
+def model_answer(card: Card, order: tuple[int, ...] = ()) -> list[str]:
+    """The scripted lines that answer `card` fully right (for tests, tools and examples), with a
+    choice card's options shown in `order` (`session.option_order`; () for as written)."""
+    if order:
+        card = replace(card, options=tuple(card.options[i] for i in order))
     if card.kind is CardKind.MCQ:
         return ["abcdefghijklmnopqrstuvwxyz"[card.correct_index]]
     if card.kind is CardKind.MULTI:

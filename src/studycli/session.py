@@ -316,6 +316,7 @@ class CheckSummary:
     review_score: float | None
     review_count: int
     mean_grade: float | None = None  # mean first-attempt grade, 0-5, shown labelled as such
+    recalled: int = 0  # first attempts graded 3 or more
 
 
 def summarise(graded: Sequence[GradedItem], planned: int) -> CheckSummary:
@@ -338,4 +339,5 @@ def summarise(graded: Sequence[GradedItem], planned: int) -> CheckSummary:
         review_score=score(review),
         review_count=len(review),
         mean_grade=sum(grades) / len(grades) if grades else None,
+        recalled=sum(1 for q in grades if q >= PASS_QUALITY),
     )

@@ -458,7 +458,7 @@ def render_summary(
     table.add_row(
         "Score",
         Text(
-            f"{_pct(summary.score)} recalled  ({_items(summary.asked)} graded 3 or more"
+            f"{_pct(summary.score)} recalled  ({summary.recalled} of {_items(summary.asked)} graded 3+"
             + (f"; mean grade {summary.mean_grade:.1f}/5)" if summary.mean_grade is not None else ")"),
             style="heading",
         ),
