@@ -168,3 +168,52 @@ def test_edit_errors_are_clear(invoke, content, tmp_path, monkeypatch) -> None:
     )
     broken = invoke("edit", "t/alpha#a3", today="2026-03-02")
     assert broken.exit_code == 1 and "1 error(s)" in broken.stdout and "alpha.md:" in broken.stdout
+
+
+def test_u_at_the_next_prompt_undoes_the_previous_grade_of_the_session(invoke, content, home) -> None:
+    # a1 graded 2 by mistake; `u` at a2's answer line takes it back; a1 is asked again and gets 5.
+    script = "\n2\nu\n\n5\n\n4\n"
+    result = invoke("check", "--size", "2", "--topic", "t/alpha", today="2026-03-02", input=script)
+    assert result.exit_code == 0, result.output
+    assert "↶ grade taken back: What is alpha one? is asked again" in result.stdout
+    with db(home) as store:
+        assert [(r.card_id, r.quality) for r in store.reviews()] == [("t/alpha#a1", 5), ("t/alpha#a2", 4)]
+        assert [undone for _, undone in store.history("t/alpha#a1")] == [True, False]
+        assert store.states()["t/alpha#a1"].ef == 2.6  # one SM-2 step of 5 from 2.5: the 2 is gone
+
+
+def test_u_at_the_grade_prompt_and_back_to_the_first(invoke, content, home) -> None:
+    # a1: 4; a2: 4; at the next card's grade prompt `u` twice goes back to a1; both regraded 5.
+    wrong_first = "\n4\n\n4\n"
+    mcq = right_letters("t/alpha#a3", "2026-03-02")
+    script = wrong_first + "u\n" + "\nu\n" + "\n5\n\n5\n" + f"{mcq}\n"
+    result = invoke("check", "--size", "3", "--topic", "t/alpha", today="2026-03-02", input=script)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("↶ grade taken back") == 2
+    with db(home) as store:
+        assert [(r.card_id.split("#")[1], r.quality) for r in store.reviews()] == [
+            ("a1", 5),
+            ("a2", 5),
+            ("a3", 4),
+        ]
+
+
+def test_no_undo_before_the_first_grade_of_a_session(invoke, content, home) -> None:
+    result = invoke("check", "--size", "1", "--topic", "t/alpha", today="2026-03-02", input="u\n5\n")
+    assert result.exit_code == 0
+    assert "u undo" not in result.stdout  # nothing to take back yet: `u` is just a typed answer
+    with db(home) as store:
+        assert [r.quality for r in store.reviews()] == [5]
+
+
+def test_a_scripted_check_names_a_new_leech_and_how_to_deal_with_it(invoke, content, home) -> None:
+    assert invoke("config", "set", "leech_threshold", "1").exit_code == 0
+    day1 = invoke("check", "--size", "1", "--topic", "t/gamma", today="2026-03-02", input="\n5\n")
+    assert day1.exit_code == 0
+    day2 = invoke("check", "--size", "1", "--topic", "t/gamma", today="2026-03-03", input="\n1\n\n4\n")
+    assert day2.exit_code == 0, day2.output
+    flat = " ".join(day2.stdout.split())
+    assert "⚑ leech: forgotten 1 times after being learnt." in flat
+    assert "`study edit t/gamma#g1` fixes it; `study suspend t/gamma#g1` sets it aside." in flat
+    bad = invoke("config", "set", "leech_threshold", "0")
+    assert bad.exit_code == 2 and "leech_threshold must be 1 or more" in bad.stderr

@@ -447,3 +447,33 @@ def test_days_of_checks_and_two_gap_assessments_then_the_report(tmp_path: Path) 
     assert shown.returncode == 0, shown.stderr
     assert "streak 1 day(s)" in shown.stdout and "Traceback" not in shown.stderr
     assert max(len(line) for line in shown.stdout.splitlines()) <= 60
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_interactive_undo_then_ctrl_c_keeps_one_effective_grade(tmp_path: Path) -> None:
+    decks = tmp_path / "decks"
+    (decks / "e2e").mkdir(parents=True)
+    (decks / "e2e" / "keys.md").write_text(DECK)
+    home = tmp_path / "home"
+    env = env_for(home, "2026-01-05", STUDY_DECKS=str(decks))
+    term = Terminal([sys.executable, "-m", "studycli", "check", "--topic", "e2e/keys"], env)
+    term.expect("Your answer")
+    term.send("\r")
+    term.expect("q stop")
+    term.send("1")  # a slip: meant 5
+    term.expect("Choose a-c (q stop · u undo)")
+    term.send("u")
+    term.expect("grade taken back")
+    term.expect("First question?")
+    term.expect("Your answer")
+    term.send("\r")
+    term.expect("q stop")  # back at the first card: nothing left to undo in this session
+    term.send("5")
+    term.expect("Choose a-c")
+    term.send("\x03")  # Ctrl-C
+    code = term.finish()
+    assert code == 130, term.screen
+    with Store(home / "progress.db") as store:
+        assert [(r.card_id, r.quality) for r in store.reviews()] == [("e2e/keys#k1", 5)]
+        assert store.states()["e2e/keys#k1"].repetitions == 1
+        assert [(r.quality, undone) for r, undone in store.history("e2e/keys#k1")] == [(1, True), (5, False)]
