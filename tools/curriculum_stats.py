@@ -91,16 +91,13 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(json.dumps(out, indent=2))
     else:
-        print(f"{'area':24} {'decks':>5} {'cards':>5} {'basic':>5} {'mcq':>5} {'longest':>8} {'>150w':>6}")
-        for name, v in sorted(per_area.items()):
+        head = f"{'area':22} {'decks':>5} {'cards':>5} {'basic':>5} {'mcq':>4} {'multi':>5} {'num':>4} {'rubric':>6}"
+        print(head + f" {'longest':>7} {'>150w':>5}")
+        for name, v in [*sorted(per_area.items()), ("TOTAL", total)]:
             print(
-                f"{name:24} {v['decks']:>5} {v['cards']:>5} {v['basic']:>5} {v['mcq']:>5} "
-                f"{share(v):>8.0%} {v['basic_over_150_words']:>6}"
+                f"{name:22} {v['decks']:>5} {v['cards']:>5} {v['basic']:>5} {v['mcq']:>4} {v['multi']:>5} "
+                f"{v['numeric']:>4} {v['rubric']:>6} {share(v):>7.0%} {v['basic_over_150_words']:>5}"
             )
-        print(
-            f"{'TOTAL':24} {total['decks']:>5} {total['cards']:>5} {total['basic']:>5} {total['mcq']:>5} "
-            f"{share(total):>8.0%} {total['basic_over_150_words']:>6}"
-        )
         print(f"decks where the correct option is always the longest: {', '.join(always) or 'none'}")
         if args.worst:
             ranked = sorted(per_deck.items(), key=lambda kv: -share(kv[1]))[: args.worst]
