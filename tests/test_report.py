@@ -8,7 +8,18 @@ import pytest
 from markdown_it import MarkdownIt
 
 from studycli import daily, memory, report
-from studycli.model import Card, CardState, Checkpoint, Deck, GapRating, Plan, ReviewRow, SessionRow, Week
+from studycli.model import (
+    Card,
+    CardState,
+    Checkpoint,
+    Deck,
+    GapRating,
+    MockAnswer,
+    Plan,
+    ReviewRow,
+    SessionRow,
+    Week,
+)
 
 T = date(2026, 3, 11)
 
@@ -209,6 +220,7 @@ SCHEMA = {
         "activity",
         "leeches",
         "suspended",
+        "mocks",
         "interview",
         "retention",
         "workload",
@@ -284,6 +296,7 @@ SCHEMA = {
     "activity.days[]": {"date", "reviews"},
     "leeches[]": {"card_id", "deck", "question", "lapses", "ef"},
     "suspended[]": {"card_id", "deck", "question", "lapses"},
+    "mocks[]": {"date", "questions", "score", "mean_seconds", "timed_out"},
 }
 
 
@@ -309,6 +322,7 @@ def test_json_keys_are_pinned() -> None:
             limits=limits,
             attempts=attempts,
             suspended=frozenset({"f/opt#1"}),
+            mock_answers=[MockAnswer(7, day(-1), "f/opt#0", "f/opt", 4, 95.0, False)],
             plan=CHECKPOINT_PLAN,
             plan_start=day(-10),
         )
@@ -333,6 +347,7 @@ def test_json_keys_are_pinned() -> None:
         "activity.days[]": set(data["activity"]["days"][0]),
         "leeches[]": set(data["leeches"][0]),
         "suspended[]": set(data["suspended"][0]),
+        "mocks[]": set(data["mocks"][0]),
         "checkpoints[]": set(data["checkpoints"][0]),
         "checkpoints[].areas[]": set(data["checkpoints"][0]["areas"][0]),
     }

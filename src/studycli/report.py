@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from . import daily, gaps, memory, stats
-from .model import CardState, Deck, GapRating, Plan, ReviewRow, SessionRow
+from . import daily, gaps, memory, mock, stats
+from .model import CardState, Deck, GapRating, MockAnswer, Plan, ReviewRow, SessionRow
 from .plans import checkpoints as dated_checkpoints
 from .plans import position
 from .textsafe import md_code, md_text
@@ -57,6 +57,7 @@ class ReportInputs:
     attempts: Sequence[memory.Attempt] = ()  # every first attempt, oldest first (for the estimate)
     graded_sessions: frozenset[int] | None = None  # sessions with a grade that counts (None: all)
     suspended: frozenset[str] = frozenset()  # never asked: out of due counts, listed on their own
+    mock_answers: Sequence[MockAnswer] = ()  # every mock-round answer (`study mock`)
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,7 @@ class Report:
     deck_titles: Mapping[str, str]
     deck_areas: Mapping[str, str]
     suspended: tuple[Leech, ...] = ()  # suspended cards in scope, with their lapses
+    mocks: tuple[mock.MockRound, ...] = ()  # mock rounds in the window, oldest first
     overdue: int = 0  # due before today: reviews that were not done on their day
     interview: Interview | None = None
     retention: Retention | None = None
@@ -298,11 +300,14 @@ def build(inp: ReportInputs) -> Report:
                 review_recall = review_recall.add(r.quality)
         fc = daily.projected_forecast(states.values(), today, FORECAST_DAYS, review_limit, review_recall.rate)
 
+    mocks = tuple(mock.history([a for a in inp.mock_answers if a.deck_id in deck_ids or not inp.area], since))
+
     checkpoints: tuple[CheckpointResult, ...] = ()
     if inp.plan is not None and inp.plan_start is not None:
         checkpoints = _checkpoints(inp, inp.plan, inp.plan_start, areas, readiness_rows, deck_area)
 
     return Report(
+        mocks=mocks,
         checkpoints=checkpoints,
         overdue=overdue,
         interview=interview,
@@ -562,6 +567,16 @@ def to_json(report: Report) -> dict[str, Any]:
             "seconds_per_item": round(report.workload.seconds_per_item, 1),
             "seconds_measured": report.workload.measured,
         },
+        "mocks": [
+            {
+                "date": m.day.isoformat(),
+                "questions": m.summary.asked,
+                "score": _ratio(m.summary.score),
+                "mean_seconds": None if m.summary.mean_seconds is None else round(m.summary.mean_seconds, 1),
+                "timed_out": m.summary.timed_out,
+            }
+            for m in report.mocks
+        ],
         "checkpoints": [
             {
                 "date": cp.day.isoformat(),
@@ -845,6 +860,20 @@ def to_markdown(report: Report) -> str:
     out.append("```text")
     out += heatmap_lines(report.heatmap)
     out.append("```")
+
+    if report.mocks:
+        out.append("\n## Mock rounds\n")
+        rows = [
+            [
+                m.day.isoformat(),
+                str(m.summary.asked),
+                _pct(m.summary.score),
+                "–" if m.summary.mean_seconds is None else f"{m.summary.mean_seconds:.0f} s",
+                str(m.summary.timed_out),
+            ]
+            for m in reversed(report.mocks[-SESSIONS_SHOWN:])
+        ]
+        out += _table(["date", "questions", "score", "time a question", "time-outs"], rows, "lrrrr")
 
     out.append("\n## Weak items\n")
     if report.leeches:

@@ -21,7 +21,7 @@ from ..rules import MCQ_CORRECT, MCQ_WRONG, REPEAT_BELOW
 from ..session import CheckRun, CheckSummary
 from ..stats import DueOutlook
 from .console import untrusted, untrusted_markdown
-from .prompt import Prompter
+from .prompt import Prompter, TimeUp
 
 GRADE_LEGEND = (
     ("0", "blank"),
@@ -42,6 +42,7 @@ Recorder = Callable[[Item, int, float], None]
 class Answer:
     quality: int
     acknowledge: Callable[[], None]  # draws the grade; called only after it is committed
+    timed_out: bool = False  # a mock round's question clock ran out before the answer came
 
 
 @dataclass
@@ -144,7 +145,13 @@ def ask(
         return _ask_numeric(console, prompter, card, lambda: clock() - started, can_undo)
 
     hint = " · u undo the last grade" if can_undo else ""
-    typed = prompter.line(Text(f"Your answer (optional, Enter to reveal{hint}) > ", style="muted"))
+    timed_out = False
+    try:
+        typed = prompter.line(Text(f"Your answer (optional, Enter to reveal{hint}) > ", style="muted"))
+    except TimeUp:
+        typed, timed_out = "", True
+        console.print()
+        console.print(Text("⏱ time is up: here is the answer", style="warn bold"))
     if can_undo and typed.strip().lower() == UNDO_KEY:
         return UNDO
     if card.answer:
@@ -152,13 +159,16 @@ def ask(
             Panel(untrusted_markdown(card.answer), title="Answer", title_align="left", border_style="accent")
         )
     if card.kind is CardKind.RUBRIC:
-        return _ask_rubric(console, prompter, card)
+        rubric = _ask_rubric(console, prompter, card)
+        if rubric is not None and timed_out:
+            return Answer(rubric.quality, rubric.acknowledge, timed_out=True)
+        return rubric
     keys = [key for key, _ in GRADE_LEGEND] + [QUIT] + ([UNDO_KEY] if can_undo else [])
     choice = prompter.choose(_grade_legend(can_undo), keys, echo=False)
     if choice in (QUIT, UNDO_KEY):
         console.print(choice)
         return None if choice == QUIT else UNDO
-    return Answer(int(choice), lambda: console.print(choice))
+    return Answer(int(choice), lambda: console.print(choice), timed_out)
 
 
 def _options(card: Card) -> Table:
@@ -200,11 +210,16 @@ def _ask_mcq(
     letters = LETTERS[: len(card.options)]
     console.print(_options(card))
     undo = can_undo and UNDO_KEY not in letters
-    choice = prompter.choose(
-        Text(f"Choose {letters[0]}-{letters[-1]} (q stop{' · u undo' if undo else ''}) > ", style="heading"),
-        [*letters, QUIT, *([UNDO_KEY] if undo else [])],
-        echo=False,
-    )
+    try:
+        choice = prompter.choose(
+            Text(
+                f"Choose {letters[0]}-{letters[-1]} (q stop{' · u undo' if undo else ''}) > ", style="heading"
+            ),
+            [*letters, QUIT, *([UNDO_KEY] if undo else [])],
+            echo=False,
+        )
+    except TimeUp:
+        return _time_up(console, prompter, card, MCQ_WRONG)
     if choice in (QUIT, UNDO_KEY):
         console.print(choice)
         return None if choice == QUIT else UNDO
@@ -239,7 +254,10 @@ def _ask_multi(
         f"Choose all that apply, e.g. ac ({letters[0]}-{letters[-1]}, q stop{' · u undo' if undo else ''}) > ",
         style="heading",
     )
-    picked = _read_answer(prompter, prompt, lambda text: answers.parse_letters(text, len(letters)), undo)
+    try:
+        picked = _read_answer(prompter, prompt, lambda text: answers.parse_letters(text, len(letters)), undo)
+    except TimeUp:
+        return _time_up(console, prompter, card, rules.MULTI_WRONG)
     if picked is None or isinstance(picked, Undo):  # the line itself showed the q or u
         return picked
     right = card.correct_indexes
@@ -287,7 +305,10 @@ def _ask_numeric(
     if spec.seconds is not None:
         prompt.append(f" · aim for {_seconds(spec.seconds)}", style="muted")
     prompt.append(") > ", style="heading")
-    value = _read_answer(prompter, prompt, lambda text: answers.read_number(text, spec), can_undo)
+    try:
+        value = _read_answer(prompter, prompt, lambda text: answers.read_number(text, spec), can_undo)
+    except TimeUp:
+        return _time_up(console, prompter, card, rules.NUMERIC_WRONG)
     if value is None or isinstance(value, Undo):  # the line itself showed the q or u
         return value
     seconds = elapsed() if prompter.timed else None
@@ -316,6 +337,27 @@ def _ask_numeric(
         _explain(console, prompter, card.explanation, "Solution")
 
     return Answer(grade, verdict)
+
+
+def _time_up(console: Console, prompter: Prompter, card: Card, grade: int) -> Answer:
+    """A typed-answer card whose clock ran out: graded as not answered, then the answer shown."""
+
+    def verdict() -> None:
+        console.print()
+        console.print(Text("⏱ time is up", style="bad bold"))
+        if card.kind is CardKind.NUMERIC and card.numeric is not None:
+            console.print(
+                Text.assemble(
+                    Text("the answer is ", style="muted"),
+                    Text(answers.describe_numeric(card.numeric), style="key"),
+                )
+            )
+        elif card.options:
+            right = [f"{LETTERS[i]}) {card.options[i].text}" for i in sorted(card.correct_indexes)]
+            console.print(Text.assemble(Text("the answer: ", style="muted"), untrusted("; ".join(right))))
+        _explain(console, prompter, card.explanation, "Why" if card.options else "Solution")
+
+    return Answer(grade, verdict, timed_out=True)
 
 
 def _seconds(seconds: float) -> str:

@@ -8,9 +8,12 @@ driven by a file or a pipe; the end of input ends the session cleanly.
 from __future__ import annotations
 
 import os
+import select
 import sys
+import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Protocol, TextIO
 
 from rich.console import Console
@@ -19,6 +22,28 @@ from rich.text import Text
 from ..answers import AnswerError, parse_ticks
 
 TickStatus = Callable[[frozenset[int]], Text]
+
+
+class TimeUp(Exception):
+    """The question's time ran out before it was answered (a mock round's per-question clock)."""
+
+
+@dataclass
+class Clock:
+    """A mock round's clocks: this question's deadline and the round's, on `now`'s time scale."""
+
+    question_ends: float
+    round_ends: float
+    now: Callable[[], float] = time.monotonic
+
+    def left(self) -> tuple[float, float]:
+        t = self.now()
+        return max(0.0, self.question_ends - t), max(0.0, self.round_ends - t)
+
+
+def _mmss(seconds: float) -> str:
+    whole = int(seconds + 0.999)
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class Prompter(Protocol):
@@ -39,6 +64,10 @@ class Prompter(Protocol):
     def invalid(self, message: Text) -> None:
         """Say that an answer could not be read (the caller then asks again)."""
         ...
+
+    # A running per-question clock, or None. While it is set, `choose` and `line` raise TimeUp
+    # when it runs out (only a person at a terminal is timed; scripts never run out of time).
+    clock: Clock | None
 
     def toggle(self, prompt: Text, count: int, status: TickStatus) -> frozenset[int] | None:
         """Which of `count` numbered points the learner ticks (zero-based); None to stop.
@@ -91,8 +120,29 @@ class KeyPrompter:
     def __init__(self, console: Console, stream: TextIO | None = None) -> None:
         self.console = console
         self.stream = stream if stream is not None else sys.stdin
+        self.clock: Clock | None = None
+
+    def _wait(self) -> None:
+        """With a clock running, wait for a key while drawing the time left; TimeUp at zero."""
+        clock = self.clock
+        if clock is None:
+            return
+        fd = self.stream.fileno()
+        while True:
+            question, round_left = clock.left()
+            if question <= 0:
+                self.clock = None
+                raise TimeUp
+            self.console.file.write(f"\x1b7 ⏱ {_mmss(question)} · round {_mmss(round_left)} \x1b8")
+            self.console.file.flush()
+            ready, _, _ = select.select([fd], [], [], min(1.0, question))
+            if ready:
+                self.console.file.write("\x1b[K")  # the clock text goes; the typed key follows
+                return
 
     def choose(self, prompt: Text, valid: Collection[str], echo: bool = True) -> str:
+        if self.clock is not None:
+            return self._timed_choose(prompt, valid, echo)
         with _keys_mode(self.stream) as read_key:
             self.console.print(prompt, end="")
             while True:
@@ -126,8 +176,45 @@ class KeyPrompter:
                     self.console.print("n")
                     return False
 
+    def _timed_choose(self, prompt: Text, valid: Collection[str], echo: bool) -> str:
+        with _keys_mode(self.stream) as read_key:
+            self.console.print(prompt, end="")
+            while True:
+                self._wait()
+                key = read_key().lower()
+                if key in valid:
+                    self.clock = None
+                    if echo:
+                        self.console.print(key)
+                    return key
+
     def line(self, prompt: Text) -> str:
-        return self.console.input(prompt)
+        if self.clock is None:
+            return self.console.input(prompt)
+        return self._timed_line(prompt)
+
+    def _timed_line(self, prompt: Text) -> str:
+        """A line typed against the clock: characters echo as typed, Backspace erases, Enter ends;
+        the time left shows beside it. TimeUp when the clock runs out (what was typed is shown)."""
+        typed: list[str] = []
+        with _keys_mode(self.stream) as read_key:
+            self.console.print(prompt, end="")
+            while True:
+                self._wait()
+                for key in read_key():
+                    if key in ("\r", "\n"):
+                        self.clock = None
+                        self.console.print()
+                        return "".join(typed)
+                    if key in ("\x7f", "\b"):
+                        if typed:
+                            typed.pop()
+                            self.console.file.write("\b \b")
+                        continue
+                    if key.isprintable():
+                        typed.append(key)
+                        self.console.file.write(key)
+                self.console.file.flush()
 
     def pause(self, prompt: Text) -> None:
         with _keys_mode(self.stream) as read_key:
@@ -176,6 +263,7 @@ class LinePrompter:
     """Scripted: every answer is one line of `stream`; invalid lines are reported and skipped."""
 
     timed = False
+    clock: Clock | None = None  # never consulted: a script cannot run out of time
 
     def __init__(self, console: Console, errors: Console, stream: TextIO | None = None) -> None:
         self.console = console

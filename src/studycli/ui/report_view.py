@@ -274,6 +274,27 @@ def render(console: Console, report: Report) -> None:
     _section(console, "Activity")
     console.print(_heatmap(report))
 
+    if report.mocks:
+        _section(console, "Mock rounds")
+        table = _table()
+        for name, justify in (
+            ("date", "left"),
+            ("questions", "right"),
+            ("score", "right"),
+            ("time a question", "right"),
+            ("time-outs", "right"),
+        ):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for m in reversed(report.mocks[-SESSIONS_SHOWN:]):
+            table.add_row(
+                m.day.isoformat(),
+                str(m.summary.asked),
+                _score(m.summary.score),
+                "–" if m.summary.mean_seconds is None else f"{m.summary.mean_seconds:.0f} s",
+                str(m.summary.timed_out),
+            )
+        console.print(table)
+
     _section(console, "Weak items")
     if report.leeches:
         table = _table()

@@ -39,5 +39,6 @@ def build_report(ctx: Context, since: date | None, area: str | None) -> report.R
             attempts=[memory.Attempt(*a) for a in store.attempts()],
             graded_sessions=frozenset(store.graded_sessions()),
             suspended=day.suspended,
+            mock_answers=store.mock_answers(),
         )
     )
