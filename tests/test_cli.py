@@ -31,6 +31,7 @@ def test_help_lists_exactly_the_commands_in_order(invoke) -> None:
     expected = [
         "check",
         "review",
+        "mock",
         "gaps",
         "report",
         "plan",
