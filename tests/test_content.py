@@ -108,3 +108,17 @@ def test_default_plan_exists_and_every_deck_is_in_some_plan(bundled) -> None:
     assert bundled.plan(config.DEFAULT_PLAN) is not None
     used = {topic for plan in bundled.plans for topic in plan.topics}
     assert {deck.id for deck in bundled.decks} <= used
+
+
+def test_readme_curriculum_tables_are_generated_from_the_content() -> None:
+    """README's curriculum section is `tools/curriculum_stats.py --readme`'s output: never hand-kept."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, str(root / "tools" / "curriculum_stats.py"), "--readme", "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
