@@ -211,6 +211,19 @@ CONVERTED = {
     "llm-systems/kv-cache-and-memory#training-bytes-per-param": "rubric",
     "llm-systems/mixed-precision#nan-debugging": "rubric",
     "llm-systems/quantisation#ptq-vs-qat": "rubric",
+    "deep-learning/cnns#conv-param-count": "numeric",
+    "deep-learning/cnns#output-size": "numeric",
+    "deep-learning/cnns#rf-numeric": "numeric",
+    "deep-learning/cnns#depthwise-separable": "numeric",
+    "deep-learning/attention#gqa-kv-ratio": "numeric",
+    "deep-learning/detection-and-augmentation#iou-numeric": "numeric",
+    "deep-learning/detection-and-augmentation#dice-iou": "numeric",
+    "deep-learning/detection-and-augmentation#focal-loss": "numeric",
+    "deep-learning/generative-models#gaussian-kl": "numeric",
+    "deep-learning/sequence-models#lstm-params": "numeric",
+    "deep-learning/word-embeddings#noise-distribution": "numeric",
+    "deep-learning/word-embeddings#subsampling": "numeric",
+    "deep-learning/word-embeddings#pmi-numeric": "numeric",
 }
 
 
