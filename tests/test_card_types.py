@@ -224,6 +224,19 @@ CONVERTED = {
     "deep-learning/word-embeddings#noise-distribution": "numeric",
     "deep-learning/word-embeddings#subsampling": "numeric",
     "deep-learning/word-embeddings#pmi-numeric": "numeric",
+    "llm-systems/distillation-and-pruning#kd-temperature-numeric": "numeric",
+    "llm-systems/mixed-precision#bf16-small-update": "numeric",
+    "llm-systems/mixed-precision#mfu-hfu": "numeric",
+    "llm-systems/parallelism#pp-bubble-numeric": "numeric",
+    "llm-systems/roofline-flashattention#decode-bandwidth-bound": "numeric",
+    "llm-systems/roofline-flashattention#online-softmax": "numeric",
+    "llm-systems/serving-batching#throughput-to-tpot": "numeric",
+    "llm-systems/serving-batching#cow-parallel-sampling": "numeric",
+    "llm-systems/serving-batching#concurrency-sizing": "numeric",
+    "llm-systems/speculative-decoding#accept-prob": "numeric",
+    "llm-systems/speculative-decoding#expected-tokens": "numeric",
+    "llm-systems/zero-fsdp#zero-worked": "numeric",
+    "llm-systems/zero-fsdp#fsdp-overlap": "numeric",
 }
 
 
