@@ -237,6 +237,14 @@ CONVERTED = {
     "llm-systems/speculative-decoding#expected-tokens": "numeric",
     "llm-systems/zero-fsdp#zero-worked": "numeric",
     "llm-systems/zero-fsdp#fsdp-overlap": "numeric",
+    "transformers-llms/architecture#swiglu-width": "numeric",
+    "transformers-llms/architecture#embedding-fraction": "numeric",
+    "transformers-llms/architecture#moe-active-params": "numeric",
+    "transformers-llms/decoding#min-p": "numeric",
+    "transformers-llms/fine-tuning-peft#lora-param-count": "numeric",
+    "transformers-llms/pretraining-objectives#perplexity-numeric": "numeric",
+    "transformers-llms/scaling-laws#kaplan-exponent": "numeric",
+    "transformers-llms/tokenisation#vocab-params": "numeric",
 }
 
 
