@@ -245,6 +245,10 @@ CONVERTED = {
     "transformers-llms/pretraining-objectives#perplexity-numeric": "numeric",
     "transformers-llms/scaling-laws#kaplan-exponent": "numeric",
     "transformers-llms/tokenisation#vocab-params": "numeric",
+    "deep-learning/detection-and-augmentation#cutmix-label": "numeric",
+    "llm-systems/quantisation#asym-example": "numeric",
+    "transformers-llms/rlhf-alignment#bt-numeric": "numeric",
+    "transformers-llms/scaling-laws#chinchilla-budget": "numeric",
 }
 
 
