@@ -249,6 +249,18 @@ CONVERTED = {
     "llm-systems/quantisation#asym-example": "numeric",
     "transformers-llms/rlhf-alignment#bt-numeric": "numeric",
     "transformers-llms/scaling-laws#chinchilla-budget": "numeric",
+    "llm-systems/serving-batching#latency-metrics": "rubric",
+    "llm-systems/serving-batching#preemption-admission": "rubric",
+    "llm-systems/kv-cache-and-memory#prefill-vs-decode": "rubric",
+    "llm-systems/serving-batching#static-vs-continuous": "rubric",
+    "llm-systems/serving-batching#paged-attention": "rubric",
+    "llm-systems/serving-batching#prefix-caching": "rubric",
+    "llm-systems/serving-batching#tuning-for-goodput": "rubric",
+    "llm-systems/serving-batching#pd-disaggregation": "rubric",
+    "llm-systems/kv-cache-and-memory#shrink-kv": "rubric",
+    "llm-systems/kv-cache-and-memory#param-count": "rubric",
+    "llm-systems/kv-cache-and-memory#flops-2n-6n": "rubric",
+    "llm-systems/kv-cache-and-memory#kv-capacity": "rubric",
 }
 
 
