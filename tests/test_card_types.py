@@ -224,6 +224,19 @@ CONVERTED = {
     "ml-system-design/rag-assistant-design#cost-per-query": "numeric",
     "ml-system-design/time-series-forecasting#intermittent-mae": "numeric",
     "ml-system-design/time-series-forecasting#residual-anomaly": "numeric",
+    "genai/adaptation-strategy#break-even": "numeric",
+    "genai/advanced-retrieval#in-batch-count": "numeric",
+    "genai/agents-tool-use#compounding-errors": "numeric",
+    "genai/cost-optimisation#monthly-estimate": "numeric",
+    "genai/cost-optimisation#cascade-cost": "numeric",
+    "genai/cost-optimisation#utilisation-cost": "numeric",
+    "genai/llm-evaluation#eval-ci": "numeric",
+    "genai/multimodal#clip-init-loss": "numeric",
+    "genai/multimodal#visual-token-count": "numeric",
+    "genai/rag#bm25-saturation": "numeric",
+    "genai/vector-search#pq-memory": "numeric",
+    "coding-behavioural/ml-from-scratch#auc-ranks": "numeric",
+    "coding-behavioural/ml-from-scratch#distance-memory": "numeric",
 }
 
 
