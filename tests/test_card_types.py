@@ -237,6 +237,14 @@ CONVERTED = {
     "genai/vector-search#pq-memory": "numeric",
     "coding-behavioural/ml-from-scratch#auc-ranks": "numeric",
     "coding-behavioural/ml-from-scratch#distance-memory": "numeric",
+    "coding-behavioural/leadership-scenarios#build-vs-buy": "rubric",
+    "coding-behavioural/leadership-scenarios#incomplete-data": "rubric",
+    "coding-behavioural/leadership-scenarios#ml-estimates": "rubric",
+    "coding-behavioural/leadership-scenarios#postmortem": "rubric",
+    "coding-behavioural/leadership-scenarios#tech-debt": "rubric",
+    "coding-behavioural/star-stories#metric-disagreement-story": "rubric",
+    "coding-behavioural/star-stories#ml-failure-story": "rubric",
+    "coding-behavioural/star-stories#story-bank": "rubric",
 }
 
 
