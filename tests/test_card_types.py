@@ -245,6 +245,13 @@ CONVERTED = {
     "coding-behavioural/star-stories#metric-disagreement-story": "rubric",
     "coding-behavioural/star-stories#ml-failure-story": "rubric",
     "coding-behavioural/star-stories#story-bank": "rubric",
+    "mlops/ab-testing#cuped": "rubric",
+    "mlops/ab-testing#metrics-guardrails": "rubric",
+    "mlops/ab-testing#novelty-primacy": "rubric",
+    "mlops/ab-testing#offline-online-gap": "rubric",
+    "mlops/ab-testing#randomisation-unit": "rubric",
+    "mlops/ab-testing#sample-size": "rubric",
+    "mlops/ab-testing#sequential-tests": "rubric",
 }
 
 
