@@ -252,6 +252,12 @@ CONVERTED = {
     "mlops/ab-testing#randomisation-unit": "rubric",
     "mlops/ab-testing#sample-size": "rubric",
     "mlops/ab-testing#sequential-tests": "rubric",
+    "mlops/model-serving#autoscaling-cold-start": "rubric",
+    "mlops/model-serving#caching-fallbacks": "rubric",
+    "mlops/model-serving#deployment-patterns": "rubric",
+    "mlops/model-serving#dynamic-batching": "rubric",
+    "mlops/model-serving#inference-modes": "rubric",
+    "mlops/model-serving#tail-latency": "rubric",
 }
 
 
