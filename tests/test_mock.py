@@ -79,7 +79,9 @@ def test_mock_round_scripted_leaves_card_state_untouched(invoke, content, home) 
     with Store(home / "progress.db") as store:
         states, reviews = store.states(), store.reviews()
     preview = json.loads(
-        invoke("mock", "--count", "3", "--seed", "1", "--all", "--preview", "--json", today="2026-03-03").stdout
+        invoke(
+            "mock", "--count", "3", "--seed", "1", "--all", "--preview", "--json", today="2026-03-03"
+        ).stdout
     )
     items = preview["items"]
     assert len(items) == 3 and preview["seed"] == 1 and preview["seconds_per_question"] == 600.0

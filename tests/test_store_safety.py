@@ -560,29 +560,29 @@ def test_a_grade_is_shown_only_after_it_is_recorded() -> None:
 
 
 def test_sigkill_right_after_the_acknowledgement_keeps_the_grade(tmp_path: Path) -> None:
+    """A question card of its own deck (the bundled decks' first card may be any kind): the grade
+    key is echoed only after the commit, so killing the process the instant it shows keeps it."""
+    from .test_e2e import DECK
+
+    decks = tmp_path / "decks"
+    (decks / "e2e").mkdir(parents=True)
+    (decks / "e2e" / "keys.md").write_text(DECK)
     home = tmp_path / "home"
     today = "2026-01-05"
-    items = preview(home, today)
-    env = env_for(home, today)
-    term = Terminal([sys.executable, "-m", "studycli", "check", "-n", "3"], env)
+    env = env_for(home, today, STUDY_DECKS=str(decks), STUDY_BUNDLED="0")
+    term = Terminal([sys.executable, "-m", "studycli", "check", "--topic", "e2e/keys", "-n", "1"], env)
     try:
-        first = items[0]
-        if first["kind"] == "mcq":
-            term.expect("(q stop) > ")
-            term.send(answers_for([first]).strip())
-            term.expect("correct")
-        else:
-            term.expect("Enter to reveal) > ")
-            term.send("x\r")
-            term.expect("stop\r\n> ")
-            term.send("4")
-            term.expect("4")
+        term.expect("Enter to reveal) > ")
+        term.send("x\r")
+        term.expect("stop\r\n> ")
+        term.send("4")
+        term.expect("4")
         term.proc.send_signal(signal.SIGKILL)  # the instant the grade is on screen
         term.proc.wait(timeout=60)
     finally:
         os.close(term.master)
     with Store(home / "progress.db", readonly=True) as store:
-        assert [r.card_id for r in store.reviews()] == [first["card_id"]]
+        assert [(r.card_id, r.quality) for r in store.reviews()] == [("e2e/keys#k1", 4)]
 
 
 def test_export_reads_one_snapshot_while_a_check_grades(store_factory) -> None:
