@@ -98,13 +98,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
     """Replace the bundled content with three small decks and a two-week plan called 'starter'."""
-    root = tmp_path / "bundled"
-    write(root, "decks/t/alpha.md", ALPHA)
-    write(root, "decks/t/beta.md", BETA)
-    write(root, "decks/t/gamma.md", GAMMA)
-    write(root, "plans/starter.yaml", PLAN)
-    monkeypatch.setattr(config, "_bundled", lambda name: root / name)
-    monkeypatch.setattr(config, "DEFAULT_PLAN", "starter")
+    root = _small_content(tmp_path, monkeypatch)
     # The tiny test plan (5 cards over 14 days) would pace at 1 new card a day; tests of everything
     # but the cap keep the classic check (7 new of 10). `paced_content` keeps the real pacing.
     monkeypatch.setattr(daily, "paced_new_per_day", lambda *args, **kwargs: daily.NewPace(7, None, "plan"))
@@ -114,6 +108,11 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path) -> Path
 @pytest.fixture
 def paced_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
     """The small content with the real daily pacing (no override)."""
+    return _small_content(tmp_path, monkeypatch)
+
+
+def _small_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Three small decks and a two-week plan called 'starter' in place of the bundled content."""
     root = tmp_path / "bundled"
     write(root, "decks/t/alpha.md", ALPHA)
     write(root, "decks/t/beta.md", BETA)

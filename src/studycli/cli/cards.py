@@ -21,25 +21,8 @@ from ..usecases.context import Context
 from . import complete
 from .app import Shell, app, guarded
 
-TopicOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--topic",
-        "-t",
-        metavar="DECK_ID",
-        help="Only this topic. Repeatable.",
-        autocompletion=complete.deck_ids,
-    ),
-]
-AreaOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--area",
-        "-a",
-        help="Only this area (a unique prefix is fine). Repeatable.",
-        autocompletion=complete.areas,
-    ),
-]
+TopicOption = Annotated[list[str] | None, complete.topic_option()]
+AreaOption = Annotated[list[str] | None, complete.area_option()]
 CardIds = Annotated[
     list[str],
     typer.Argument(

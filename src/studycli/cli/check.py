@@ -44,21 +44,14 @@ def check(
     ] = 0.7,
     topic: Annotated[
         list[str] | None,
-        typer.Option(
-            "--topic",
-            "-t",
-            metavar="DECK_ID",
-            help="Only this topic (deck id, e.g. deep-learning/attention), even if the plan has not reached it yet. Repeatable.",
-            autocompletion=complete.deck_ids,
+        complete.topic_option(
+            "Only this topic (deck id, e.g. deep-learning/attention), even if the plan has not reached it yet. Repeatable."
         ),
     ] = None,
     area: Annotated[
         list[str] | None,
-        typer.Option(
-            "--area",
-            "-a",
-            help="Only topics of this area (case and a unique prefix are fine), reached or not. Repeatable.",
-            autocompletion=complete.areas,
+        complete.area_option(
+            "Only topics of this area (case and a unique prefix are fine), reached or not. Repeatable."
         ),
     ] = None,
     preview: Annotated[

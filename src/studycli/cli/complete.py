@@ -8,6 +8,9 @@ printing an error into the user's prompt.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+
+import typer
 
 from .. import config
 from ..model import Collection
@@ -55,3 +58,19 @@ COMPLETERS: dict[str, Callable[[str], list[str]]] = {
     "plan": plan_names,
     "card": card_ids,
 }
+
+
+# --- the options several commands share, declared once --------------------------------------------
+
+
+def topic_option(help_text: str = "Only this topic (deck id). Repeatable.") -> Any:
+    """`--topic/-t DECK_ID`, repeatable, completing deck ids."""
+    return typer.Option("--topic", "-t", metavar="DECK_ID", help=help_text, autocompletion=deck_ids)
+
+
+def area_option(help_text: str = "Only this area (case and a unique prefix are fine). Repeatable.") -> Any:
+    """`--area/-a NAME`, repeatable, completing area names."""
+    return typer.Option("--area", "-a", metavar="AREA", help=help_text, autocompletion=areas)
+
+
+PREVIEW_HELP = "Show what would be asked; ask nothing."

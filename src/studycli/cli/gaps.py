@@ -21,22 +21,12 @@ def gaps_command(
     shell: Shell,
     area: Annotated[
         list[str] | None,
-        typer.Option(
-            "--area",
-            "-a",
-            help="Only this area (e.g. 'Deep Learning'; case and a unique prefix are fine). Repeatable.",
-            autocompletion=complete.areas,
+        complete.area_option(
+            "Only this area (e.g. 'Deep Learning'; case and a unique prefix are fine). Repeatable."
         ),
     ] = None,
     topic: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--topic",
-            "-t",
-            metavar="DECK_ID",
-            help="Only this topic's subtopics. Repeatable.",
-            autocompletion=complete.deck_ids,
-        ),
+        list[str] | None, complete.topic_option("Only this topic's subtopics. Repeatable.")
     ] = None,
     plan_to_date: Annotated[
         bool, typer.Option("--plan-to-date", help="Only topics your plan has reached so far.")

@@ -35,20 +35,8 @@ def mock_command(
             show_default=False,
         ),
     ] = None,
-    area: Annotated[
-        list[str] | None,
-        typer.Option("--area", "-a", help="Only this area. Repeatable.", autocompletion=complete.areas),
-    ] = None,
-    topic: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--topic",
-            "-t",
-            metavar="DECK_ID",
-            help="Only this topic. Repeatable.",
-            autocompletion=complete.deck_ids,
-        ),
-    ] = None,
+    area: Annotated[list[str] | None, complete.area_option()] = None,
+    topic: Annotated[list[str] | None, complete.topic_option()] = None,
     every_topic: Annotated[
         bool, typer.Option("--all", help="Draw from every topic, not only those the plan has reached.")
     ] = False,

@@ -30,25 +30,8 @@ def review(
             show_default=False,
         ),
     ] = None,
-    topic: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--topic",
-            "-t",
-            metavar="DECK_ID",
-            help="Only this topic (deck id). Repeatable.",
-            autocompletion=complete.deck_ids,
-        ),
-    ] = None,
-    area: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--area",
-            "-a",
-            help="Only this area (case and a unique prefix are fine). Repeatable.",
-            autocompletion=complete.areas,
-        ),
-    ] = None,
+    topic: Annotated[list[str] | None, complete.topic_option()] = None,
+    area: Annotated[list[str] | None, complete.area_option()] = None,
     preview: Annotated[
         bool, typer.Option("--preview", help="Show what would be asked; ask nothing.")
     ] = False,
