@@ -46,6 +46,7 @@ def report_command(
         typer.Option(
             "--area",
             "-a",
+            metavar="AREA",
             help="Only this area (case and a unique prefix are fine).",
             autocompletion=complete.areas,
         ),
