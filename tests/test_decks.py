@@ -179,3 +179,21 @@ def test_escape_sequences_are_removed_at_load() -> None:
     for text in (card.question, card.answer):
         assert "\x1b" not in text and "\x9b" not in text and "\u202e" not in text
     assert card.answer == "A clear 31mevil"
+
+
+def test_lint_warns_when_the_right_option_gives_itself_away() -> None:
+    from studycli.decks import parse_deck
+
+    text = (
+        "---\ntitle: T\narea: X\n---\n\n## Which? {#q}\n"
+        "- [ ] Adam\n- [x] AdamW, because it decouples weight decay from the adaptive gradient scaling\n"
+        "- [ ] SGD\n\nBecause.\n"
+    )
+    parsed = parse_deck(text, "t/t", "t.md")
+    warnings = [d for d in parsed.diagnostics if d.severity == "warning"]
+    assert len(warnings) == 1 and warnings[0].line == 7
+    assert "markedly longer than every other" in warnings[0].message
+    balanced = text.replace(
+        "- [ ] Adam\n", "- [ ] Adam, because its moment estimates already include an L2 penalty term\n"
+    )
+    assert not [d for d in parse_deck(balanced, "t/t", "t.md").diagnostics if d.severity == "warning"]

@@ -31,7 +31,7 @@ _ANCHOR_OK = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TASK = re.compile(r"^\[( |x|X)\]\s+(.*)$", re.DOTALL)
 MAX_OPTIONS = 26  # one letter a-z each
 # Bump whenever parsing can give a different result for the same file: it keys the deck cache.
-PARSER_VERSION = 3  # 3: numeric, multiple-answer and rubric cards
+PARSER_VERSION = 4  # 3: numeric, multiple-answer and rubric cards; 4: the give-away warning
 # Only block structure is needed; skipping inline parsing (emphasis, links…) halves the cost.
 _MD = MarkdownIt("commonmark").disable(["inline", "text_join"], ignoreInvalid=True)
 _HANDLER = YAMLHandler()
@@ -489,6 +489,13 @@ def _choice_card(
     explanation = _text(lines, token.map[1], section.end)
     if not explanation:
         report(base.line, "multiple-choice card has no explanation after its options", Severity.WARNING)
+    if correct == 1 and gives_itself_away(options):
+        report(
+            where,
+            "the right option is markedly longer than every other: a guesser picks the longest; make the "
+            "wrong options as long, qualified and specific as the right one",
+            Severity.WARNING,
+        )
     return replace(
         base,
         kind=CardKind.MCQ if correct == 1 else CardKind.MULTI,
@@ -497,6 +504,19 @@ def _choice_card(
         explanation=clean(explanation),
         answer=clean(explanation),
     )
+
+
+LONGEST_RATIO = 1.5  # right option this much longer than the longest wrong one...
+LONGEST_MARGIN = 30  # ...and by at least this many characters: a surface cue, not a nuance
+
+
+def gives_itself_away(options: Sequence[Option]) -> bool:
+    """True when the one right option is markedly longer than every distractor (a surface cue)."""
+    right = [len(o.text) for o in options if o.correct]
+    wrong = [len(o.text) for o in options if not o.correct]
+    if len(right) != 1 or not wrong:
+        return False
+    return right[0] >= LONGEST_RATIO * max(wrong) and right[0] - max(wrong) >= LONGEST_MARGIN
 
 
 def _list_items(tokens: Sequence[Any], start: int) -> list[tuple[int, str]]:
