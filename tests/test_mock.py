@@ -131,3 +131,63 @@ def test_mock_on_a_terminal_times_out_then_ctrl_c(tmp_path: Path) -> None:
         answers = store.mock_answers()
         assert len(answers) <= 1 and store.states() == {}
         assert all(a.timed_out for a in answers)
+
+
+def test_a_mock_round_asks_every_card_type(invoke, content, home) -> None:
+    from .conftest import write
+    from .test_cli_card_types import TYPES
+
+    write(content, "decks/t/types.md", TYPES)
+    write(
+        content,
+        "decks/t/other.md",
+        "---\ntitle: O\narea: Foundations\n---\n\n## Other? {#o1}\nOther.\n\n## More? {#o2}\nMore.\n\n## Last? {#o3}\nLast.\n",
+    )
+    preview = json.loads(
+        invoke(
+            "mock",
+            "--topic",
+            "t/types",
+            "--topic",
+            "t/other",
+            "--count",
+            "6",
+            "--seed",
+            "3",
+            "--preview",
+            "--json",
+            today="2026-03-02",
+        ).stdout
+    )
+    # three type cards and three basic ones alternate (never two in a row from one deck)
+    kinds = [i["kind"] for i in preview["items"]]
+    assert len(kinds) == 6 and sorted(k for k in kinds if k != "basic") == ["multi", "numeric", "rubric"]
+    lines = {"numeric": ["175B"], "rubric": ["", "1 2 3 4"], "basic": ["", "4"]}
+    script: list[str] = []
+    for item in preview["items"]:
+        if item["kind"] == "multi":
+            script.append(
+                " ".join(
+                    c for c, t in zip("abcd", item["options"], strict=False) if t in ("GQA", "An FP8 cache")
+                )
+            )
+        else:
+            script += lines[item["kind"]]
+    result = invoke(
+        "mock",
+        "--topic",
+        "t/types",
+        "--topic",
+        "t/other",
+        "--count",
+        "6",
+        "--seed",
+        "3",
+        today="2026-03-02",
+        input="\n".join(script) + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "100% recalled  (6 question(s)" in result.stdout
+    with Store(home / "progress.db") as store:
+        assert sorted(a.quality for a in store.mock_answers()) == [4, 4, 4, 4, 5, 5]
+        assert store.states() == {}
