@@ -103,10 +103,12 @@ def write_decks(root: Path, n_decks: int, n_cards: int) -> list[str]:
 
 def write_plan(root: Path, deck_ids: list[str]) -> None:
     root.mkdir(parents=True, exist_ok=True)
+    # Twelve weeks, or fewer with fewer decks: every week must name at least one topic (a plan
+    # with an empty week is invalid), so the decks are split as evenly as they go.
+    n_weeks = max(1, min(12, len(deck_ids)))
     weeks = []
-    per_week = -(-len(deck_ids) // 12)
-    for w in range(12):
-        topics = deck_ids[w * per_week : (w + 1) * per_week]
+    for w in range(n_weeks):
+        topics = deck_ids[w * len(deck_ids) // n_weeks : (w + 1) * len(deck_ids) // n_weeks]
         weeks.append({"week": w + 1, "theme": f"Week {w + 1}", "topics": topics, "goals": ["Benchmark"]})
     text = json.dumps({"title": "Benchmark 12 weeks", "description": "Synthetic", "weeks": weeks}, indent=1)
     (root / "bench-12-weeks.yaml").write_text(text, encoding="utf-8")  # JSON is valid YAML

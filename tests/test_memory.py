@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, time, timedelta, timezone
 
 import fsrs
@@ -58,3 +59,28 @@ def test_estimate_falls_with_time_and_ignores_unseen_cards() -> None:
     assert est.now is not None and est.later is not None
     assert 0 < est.later < est.now <= 1
     assert memory.estimate(model, today, None, []).now is None
+
+
+def _replay_one_by_one(attempts: list[memory.Attempt]) -> dict[str, object]:
+    """The replay without reuse of steps: every attempt through py-fsrs in turn."""
+    sched = fsrs.Scheduler(enable_fuzzing=False)
+    ids: dict[str, int] = {}
+    cards: dict[str, fsrs.Card] = {}
+    for a in attempts:
+        card = cards.get(a.card_id) or fsrs.Card(card_id=ids.setdefault(a.card_id, len(ids) + 1))
+        moment = datetime.combine(a.day, time(12), tzinfo=timezone.utc)
+        cards[a.card_id], _ = sched.review_card(card, fsrs.Rating(memory.rating_for(a.quality)), moment)
+    return {cid: card.to_dict() for cid, card in cards.items()}
+
+
+def test_replay_reusing_steps_equals_reviewing_every_card_in_turn() -> None:
+    rng = random.Random(13)
+    start = date(2026, 1, 1)
+    attempts = []
+    for offset in range(120):
+        for card in rng.sample(range(40), 6):  # same-day, next-day and long gaps; shared histories
+            attempts.append(memory.Attempt(f"c{card}", start + timedelta(days=offset), rng.randint(0, 5)))
+    attempts += [memory.Attempt("late", start + timedelta(days=d), 4) for d in (0, 1, 7, 30, 100)]
+    replayed = {cid: card.to_dict() for cid, card in memory.replay(attempts).items()}
+    assert replayed == _replay_one_by_one(attempts)
+    assert len(replayed) == 41

@@ -12,17 +12,21 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from frontmatter.default_handlers import YAMLHandler
-from markdown_it import MarkdownIt
-
-from . import answers, yamlsrc
+from . import answers
 from .files import content_id, iter_content_files, name_problem, read_source
 from .model import CATEGORIES, LEVELS, Card, CardKind, Deck, Diagnostic, Option
 from .textsafe import clean, describe_unsafe, has_unsafe, unsafe_lines
 from .vocab import Severity
+
+if TYPE_CHECKING:
+    from frontmatter.default_handlers import YAMLHandler
+    from markdown_it import MarkdownIt
+
+    from . import yamlsrc
 
 DECK_KEYS = ("title", "area", "category", "levels", "skills", "subtopics", "sources")
 REQUIRED_KEYS = ("title", "area")
@@ -32,9 +36,23 @@ _TASK = re.compile(r"^\[( |x|X)\]\s+(.*)$", re.DOTALL)
 MAX_OPTIONS = 26  # one letter a-z each
 # Bump whenever parsing can give a different result for the same file: it keys the deck cache.
 PARSER_VERSION = 4  # 3: numeric, multiple-answer and rubric cards; 4: the give-away warning
-# Only block structure is needed; skipping inline parsing (emphasis, links…) halves the cost.
-_MD = MarkdownIt("commonmark").disable(["inline", "text_join"], ignoreInvalid=True)
-_HANDLER = YAMLHandler()
+
+
+# The parsers are made on first use: with the deck cache warm, a command parses no deck at all and
+# should not pay for importing markdown-it, python-frontmatter and PyYAML.
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    # Only block structure is needed; skipping inline parsing (emphasis, links…) halves the cost.
+    return MarkdownIt("commonmark").disable(["inline", "text_join"], ignoreInvalid=True)
+
+
+@lru_cache(maxsize=1)
+def _frontmatter() -> YAMLHandler:
+    from frontmatter.default_handlers import YAMLHandler
+
+    return YAMLHandler()
 
 
 def normalise_question(text: str) -> str:
@@ -73,15 +91,18 @@ def parse_deck(text: str, deck_id: str, path: str = "<deck>", bundled: bool = Fa
     report_unsafe_source(text, report)
     text = clean(text)
 
-    if not _HANDLER.detect(text):
+    from . import yamlsrc
+
+    handler = _frontmatter()
+    if not handler.detect(text):
         report(1, "no YAML frontmatter: the file must start with a '---' line")
         return ParsedDeck(None, tuple(diags))
     try:
-        fm_text, content = _HANDLER.split(text)
+        fm_text, content = handler.split(text)
     except ValueError:
         report(1, "frontmatter is not closed: add a '---' line after it")
         return ParsedDeck(None, tuple(diags))
-    opening = _HANDLER.FM_BOUNDARY.match(text)  # detect() succeeded, so this matches
+    opening = handler.FM_BOUNDARY.match(text)  # detect() succeeded, so this matches
     fm_start = text.count("\n", 0, opening.end() if opening else 0) + 1
     body_offset = len(text) - len(content)
     body_line = text.count("\n", 0, body_offset) + 1
@@ -214,7 +235,7 @@ class _Section:
 
 def _parse_body(content: str, deck_id: str, body_line: int, report: Any) -> tuple[str, list[Card]]:
     lines = content.split("\n")
-    tokens = _MD.parse(content)
+    tokens = _markdown().parse(content)
     sections: list[_Section] = []
     skip_until = -1
     for i, token in enumerate(tokens):

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported lazily at run time: `study --help` and checks need no model
     import fsrs
@@ -59,20 +59,64 @@ def model_name() -> str:
 
 
 def replay(attempts: Iterable[Attempt]) -> dict[str, fsrs.Card]:
-    """Each card's FSRS memory state after its first attempts, given in chronological order."""
+    """Each card's FSRS memory state after its first attempts, given in chronological order.
+
+    py-fsrs's `review_card` is a pure function of the card's memory (state, learning step,
+    stability, difficulty), the whole days since its last review and the rating: reviews are at
+    noon of their day and fuzzing is off. Cards share those inputs often (every first grade of a
+    given rating is the same step, and SM-2's early intervals are few), so each distinct step is
+    computed once by py-fsrs and reused: the result is the same, field for field, as reviewing
+    every card in turn, at a fraction of the cost on a long log (68,000 attempts at 20,000 cards).
+    """
     import fsrs
 
     sched = scheduler()
     ids: dict[str, int] = {}
-    cards: dict[str, fsrs.Card] = {}
+    # card id -> (memory after its last attempt, the day of that attempt, due minus that moment)
+    current: dict[str, tuple[_Memory, date, timedelta]] = {}
+    steps: dict[tuple[_Memory | None, int, int], tuple[_Memory, timedelta]] = {}
     for a in attempts:
-        card = cards.get(a.card_id)
-        if card is None:
+        rating = rating_for(a.quality)
+        before = current.get(a.card_id)
+        if before is None:
             # An explicit numeric id: py-fsrs otherwise sleeps a millisecond per new Card to make one.
             ids[a.card_id] = len(ids) + 1
-            card = fsrs.Card(card_id=ids[a.card_id])
-        cards[a.card_id], _ = sched.review_card(card, fsrs.Rating(rating_for(a.quality)), _moment(a.day))
-    return cards
+            key: tuple[_Memory | None, int, int] = (None, 0, rating)
+        else:
+            key = (before[0], (a.day - before[1]).days, rating)
+        step = steps.get(key)
+        if step is None:
+            moment = _moment(a.day)
+            if before is None:
+                card = fsrs.Card(card_id=ids[a.card_id])
+            else:
+                card = _card(ids[a.card_id], before[0], before[1], before[2])
+            after, _ = sched.review_card(card, fsrs.Rating(rating), moment)
+            step = steps[key] = (
+                (after.state, after.step, after.stability, after.difficulty),
+                after.due - moment,
+            )
+        current[a.card_id] = (step[0], a.day, step[1])
+    return {cid: _card(ids[cid], *state) for cid, state in current.items()}
+
+
+_Memory = tuple[Any, "int | None", "float | None", "float | None"]  # (state, step, stability, difficulty)
+
+
+def _card(card_id: int, memory: _Memory, day: date, due_after: timedelta) -> fsrs.Card:
+    import fsrs
+
+    state, step, stability, difficulty = memory
+    moment = _moment(day)
+    return fsrs.Card(
+        card_id=card_id,
+        state=state,
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=moment + due_after,
+        last_review=moment,
+    )
 
 
 def retrievability(card: fsrs.Card, day: date) -> float:

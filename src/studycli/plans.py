@@ -11,9 +11,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import config, yamlsrc
+from . import config
 from .config import SETTING_PLAN, SETTING_PLAN_START, parse_date
 from .errors import StudyError
 from .files import content_id, iter_content_files, name_problem, read_source
@@ -21,6 +21,9 @@ from .model import Activity, Checkpoint, Diagnostic, Plan, Week
 from .model import Collection as CollectionOfContent
 from .textsafe import clean, describe_unsafe, has_unsafe, unsafe_lines
 from .vocab import Severity
+
+if TYPE_CHECKING:
+    from . import yamlsrc
 
 PLAN_KEYS = ("title", "description", "weeks")
 WEEK_KEYS = ("week", "theme", "topics", "goals", "days", "activities", "checkpoint")
@@ -62,6 +65,8 @@ def parse_plan(
         )
     if total > len(lines):
         report(lines[-1], f"… and {total - len(lines)} more line(s) like that", Severity.WARNING)
+    from . import yamlsrc  # on first use: `--help` and the plan arithmetic need no YAML parser
+
     try:
         doc = yamlsrc.load(clean(text))
     except yamlsrc.YamlError as exc:

@@ -515,10 +515,17 @@ class Store:
     # --- card state and reviews ------------------------------------------------------------
 
     def states(self) -> dict[str, CardState]:
-        rows = self._query(
-            "SELECT card_id, ef, interval, repetitions, due, lapses, reviews, last_review FROM card_state"
-        )
-        return {row["card_id"]: _state(row) for row in rows}
+        # Plain tuples and positional arguments: every daily command reads every state, and at
+        # 20,000 cards name lookups on sqlite3.Row cost more than the query itself.
+        with self._errors():
+            rows = self._conn.execute(
+                "SELECT card_id, ef, interval, repetitions, due, lapses, reviews, last_review FROM card_state"
+            ).fetchall()
+        parse = _parse_day
+        return {
+            cid: CardState(cid, ef, interval, reps, parse(due), lapses or 0, reviews, parse(last))
+            for cid, ef, interval, reps, due, lapses, reviews, last in rows
+        }
 
     def deck_of_states(self) -> dict[str, str]:
         """card id -> deck id, for every card with progress (orphan checks, reports)."""
@@ -658,6 +665,21 @@ class Store:
             sql += " AND day >= ?"
             params = (since.isoformat(),)
         return [_review(row) for row in self._query(sql + " ORDER BY id", params)]
+
+    def recent_grades(self, since: date) -> list[tuple[date, str, Source, bool, float | None]]:
+        """(day, card id, source, repeat, seconds) of every grade that counts from `since` on, oldest
+        first: what today's caps and the timing estimate need, without building review rows."""
+        with self._errors():
+            rows = self._conn.execute(
+                f"SELECT day, card_id, source, repeat, seconds FROM reviews WHERE {_EFFECTIVE}"
+                " AND day >= ? ORDER BY id",
+                (since.isoformat(),),
+            ).fetchall()
+        days: dict[str, date] = {}
+        return [
+            (days.get(day) or days.setdefault(day, date.fromisoformat(day)), cid, Source(src), bool(rep), sec)
+            for day, cid, src, rep, sec in rows
+        ]
 
     def attempts(self) -> list[tuple[str, date, int]]:
         """Every first attempt (same-check repeats left out) as (card id, day, quality), oldest first:

@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -21,10 +21,12 @@ from .. import __version__, config
 from ..content import load_collection
 from ..errors import StudyError
 from ..model import Collection
-from ..store import Store
 from ..ui.console import make_console, untrusted
 from ..usecases.context import Context
 from ..vocab import Severity
+
+if TYPE_CHECKING:  # imported when a command opens the store: `--help` needs no sqlite3
+    from ..store import Store
 
 HELP = """\
 Spaced-repetition study for AI / ML / LLM engineering interviews.
@@ -68,6 +70,8 @@ class Shell:
     def store(self) -> Store:
         """The progress store, open for writing (created on first use)."""
         if self._store is None:
+            from ..store import Store
+
             self._store = Store(config.db_path())
             self._notify(self._store)
         return self._store
@@ -77,6 +81,8 @@ class Shell:
         """A read-only snapshot of the store, for commands that only read: it never writes to
         the data folder (works on a read-only one, never creates the store)."""
         if self._reader is None:
+            from ..store import Store
+
             self._reader = Store(config.db_path(), readonly=True)
             self._notify(self._reader)
         return self._reader

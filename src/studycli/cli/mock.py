@@ -11,7 +11,6 @@ from rich.text import Text
 from .. import mock
 from ..errors import StudyError
 from ..textsafe import write_json
-from ..usecases.mock_round import MockRecorder, plan_round
 from . import complete
 from .app import Shell, app, guarded
 from .studying import stdin_is_terminal
@@ -71,6 +70,8 @@ def mock_command(
     """
     if as_json and not preview:
         raise StudyError("--json goes with --preview", "use `study mock --preview --json`")
+    from ..usecases.mock_round import MockRecorder, plan_round  # the memory model: only when used
+
     ctx = shell.context(write=not preview)
     rnd = plan_round(
         ctx,

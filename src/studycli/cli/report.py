@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from .. import config, report
+from .. import config
 from ..textsafe import write_json
-from ..usecases.report import build_report
 from . import complete
 from .app import Shell, app, guarded
 
@@ -59,6 +58,11 @@ def report_command(
     **Calibration** lists topics where your `study gaps` rating and your measured recall disagree:
     rated know but recalled under 60%, or rated dunno but recalled over 90% (5+ reviews needed).
     """
+    # The report modules (and FSRS) are imported here, not at start-up: other commands and
+    # `--help` never use them.
+    from .. import report
+    from ..usecases.report import build_report
+
     since_day = config.parse_date(since, "--since") if since else None
     built = build_report(shell.context(write=False), since_day, area)
     if fmt is Format.json:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import config, storefiles
 from ..errors import StudyError
-from ..store import Store, backup_dir
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,8 @@ def restore(file: Path, open_store: Callable[[], Store]) -> Restored:
 
     `open_store` opens the current store for writing (the shell's, so it is closed with the rest).
     """
+    from ..store import Store, backup_dir  # here, not at start-up: `--help` needs no sqlite3
+
     if not file.is_file():
         raise StudyError(f"no such file: {file}", f"backups live in {backup_dir(config.db_path())}")
     with Store(file, readonly=True) as source:

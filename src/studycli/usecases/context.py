@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..model import Collection
-from ..store import Store
+
+if TYPE_CHECKING:  # the store (and sqlite3) is imported when a command opens it, not by `--help`
+    from ..store import Store
 
 
 @dataclass(frozen=True)

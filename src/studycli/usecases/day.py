@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from .. import config, daily
-from ..model import CardState, Collection, Deck, ReviewRow
+from ..model import CardState, Collection, Deck
 from ..plans import ActivePlan, resolve_plan
 from ..session import new_pool, plan_topic_order
-from ..store import Store
+
+if TYPE_CHECKING:  # the store (and sqlite3) is imported when a command opens it, not by `--help`
+    from ..store import Store
 
 TIMING_WINDOW_DAYS = 30
 
@@ -77,24 +80,24 @@ def load_day(store: Store, collection: Collection, settings: dict[str, str], tod
     plan_cards = (
         [c.id for d in collection.decks if d.id in set(plan.topics) for c in d.cards] if plan else None
     )
-    recent = store.reviews(since=today - timedelta(days=TIMING_WINDOW_DAYS - 1))
-    todays: list[ReviewRow] = [r for r in recent if r.day == today]
+    recent = store.recent_grades(since=today - timedelta(days=TIMING_WINDOW_DAYS - 1))
+    todays = [(card_id, source, repeat) for day, card_id, source, repeat, _ in recent if day == today]
     interview = config.interview_date(settings)
     limits = daily.limits(
         today=today,
         plan_cards=plan_cards,
         plan_last_day=daily.plan_end(active.start, len(plan.weeks)) if plan else None,
         states=states,
-        today_reviews=[(r.card_id, r.source, r.repeat) for r in todays],
+        today_reviews=todays,
         interview=interview,
         new_setting=config.per_day_setting(settings, config.SETTING_NEW_PER_DAY),
         review_setting=config.per_day_setting(settings, config.SETTING_REVIEW_LIMIT),
         size_setting=config.check_size(settings),
     )
     order, reached = plan_topic_order(plan, active.start, today, collection.decks, store.gap_ratings())
-    seconds = daily.seconds_per_item([(r.seconds, r.repeat) for r in recent if r.day <= today])
+    seconds = daily.seconds_per_item([(sec, repeat) for day, _, _, repeat, sec in recent if day <= today])
     suspended = frozenset(store.suspended())
     shown: dict[str, int] = {}
-    for r in todays:
-        shown[r.card_id] = shown.get(r.card_id, 0) + 1
+    for card_id, _, _ in todays:
+        shown[card_id] = shown.get(card_id, 0) + 1
     return Day(today, collection, settings, active, states, limits, order, reached, seconds, suspended, shown)

@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from .. import daily
 from ..errors import GradeConflict
 from ..model import CardState, Item
 from ..session import state_after
-from ..store import Store
+
+if TYPE_CHECKING:  # the store (and sqlite3) is imported when a command opens it, not by `--help`
+    from ..store import Store
 
 
 @dataclass

@@ -1,0 +1,103 @@
+"""Start-up stays cheap: a command imports only what it uses.
+
+Each case runs the real `study` entry point in a fresh interpreter and then lists `sys.modules`, so
+a stray top-level import anywhere (a use case importing the store, a view importing rich's
+Markdown) fails here by name, not as a slower benchmark nobody reads. No timing is asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ALPHA, BETA, GAMMA, PLAN, write
+
+# Run the CLI in-process, then print the modules it loaded (stdout of the command goes to a buffer).
+PROBE = """
+import contextlib, io, json, sys
+sys.argv = ["study", *json.loads(sys.argv[1])]
+from studycli.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+# Never needed to print the help: storage, parsers of files, the memory model, the report.
+NOT_FOR_HELP = (
+    "sqlite3",
+    "yaml",
+    "frontmatter",
+    "fsrs",
+    "pydantic",
+    "studycli.store",
+    "studycli.yamlsrc",
+    "studycli.memory",
+    "studycli.report",
+    "studycli.ui.report_view",
+    "studycli.ui.safe_markdown",
+)
+# Never needed for a check preview once the parsed-deck cache is warm: Markdown rendering and
+# parsing, syntax highlighting, the memory model and the report.
+NOT_FOR_PREVIEW = (
+    "markdown_it",
+    "rich.markdown",
+    "rich.syntax",
+    "pygments",
+    "frontmatter",
+    "fsrs",
+    "studycli.memory",
+    "studycli.report",
+    "studycli.ui.report_view",
+    "studycli.ui.safe_markdown",
+)
+
+
+def loaded(args: list[str], env: dict[str, str]) -> set[str]:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)], env=env, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["code"] == 0, proc.stderr
+    return set(result["modules"])
+
+
+def environment(tmp_path: Path) -> dict[str, str]:
+    root = tmp_path / "content"
+    write(root, "decks/t/alpha.md", ALPHA)
+    write(root, "decks/t/beta.md", BETA)
+    write(root, "decks/t/gamma.md", GAMMA)
+    write(root, "plans/starter.yaml", PLAN)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
+    env.update(
+        STUDY_HOME=str(tmp_path / "home"),
+        STUDY_DECKS=str(root / "decks"),
+        STUDY_PLANS=str(root / "plans"),
+        STUDY_BUNDLED="0",
+        STUDY_TODAY="2026-03-02",
+        NO_COLOR="1",
+    )
+    return env
+
+
+def test_help_imports_no_storage_parsers_or_report(tmp_path: Path) -> None:
+    modules = loaded(["--help"], environment(tmp_path))
+    assert "studycli.cli.check" in modules  # the probe did load the commands
+    assert sorted(m for m in NOT_FOR_HELP if m in modules) == []
+
+
+def test_warm_check_preview_imports_no_markdown_model_or_report(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    first = loaded(["config", "set", "plan", "starter"], env)  # parses the decks, fills the cache
+    assert "markdown_it" in first  # the probe does see a parser when one is used
+    warm = loaded(["check", "--preview", "--json"], env)
+    assert "studycli.usecases.check" in warm
+    assert sorted(m for m in NOT_FOR_PREVIEW if m in warm) == []
