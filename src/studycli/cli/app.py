@@ -31,9 +31,11 @@ if TYPE_CHECKING:  # imported when a command opens the store: `--help` needs no 
 HELP = """\
 Spaced-repetition study for AI / ML / LLM engineering interviews.
 
-Every study day ends with `study check`: about ten questions, 70% new material from
-today's place in your plan and 30% reviews that the SM-2 scheduler says are due. Grade honestly
-(0-5) and the scheduler brings each card back just before you would forget it.
+Every study day: `study check` (new cards from today's place in your plan, 70%, and due
+reviews, 30%), then `study review` for the rest of what is due, so that what you learn is still
+there on interview day. `study report` says where you stand: pace, workload in minutes, and the
+estimated recall on interview day (`study plan --interview YYYY-MM-DD`). `study mock` is a timed
+practice round; `study gaps` a know / unsure / dunno self-assessment.
 
 Progress lives in one SQLite file (see `study config`); set STUDY_TODAY=YYYY-MM-DD to
 pretend it is another day.
