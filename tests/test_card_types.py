@@ -473,6 +473,21 @@ CONVERTED = {
     "python-ml/sql-for-ml#join-grain": "rubric",
     "python-ml/sql-for-ml#lag-lead-frames": "rubric",
     "python-ml/sql-for-ml#point-in-time-join": "rubric",
+    "ml-system-design/ads-ctr-prediction#ads-auction": "rubric",
+    "ml-system-design/ads-ctr-prediction#features-hashing": "rubric",
+    "ml-system-design/ads-ctr-prediction#model-lineage": "rubric",
+    "ml-system-design/ads-ctr-prediction#training-freshness": "rubric",
+    "ml-system-design/ads-ctr-prediction#normalised-entropy": "rubric",
+    "ml-system-design/content-moderation#policy-taxonomy": "rubric",
+    "ml-system-design/content-moderation#moderation-cascade": "rubric",
+    "ml-system-design/content-moderation#multimodal": "rubric",
+    "ml-system-design/content-moderation#thresholds-capacity": "rubric",
+    "ml-system-design/content-moderation#multilingual-fairness": "rubric",
+    "ml-system-design/content-moderation#moderation-metrics": "rubric",
+    "ml-system-design/content-moderation#llm-moderation": "rubric",
+    "ml-system-design/design-framework#framework-steps": "rubric",
+    "ml-system-design/design-framework#what-to-quantify": "rubric",
+    "ml-system-design/design-framework#baseline-first": "rubric",
 }
 
 
