@@ -488,6 +488,14 @@ CONVERTED = {
     "ml-system-design/design-framework#framework-steps": "rubric",
     "ml-system-design/design-framework#what-to-quantify": "rubric",
     "ml-system-design/design-framework#baseline-first": "rubric",
+    "ml-system-design/fraud-detection#fraud-requirements": "rubric",
+    "ml-system-design/fraud-detection#fraud-labels": "rubric",
+    "ml-system-design/fraud-detection#fraud-features": "rubric",
+    "ml-system-design/fraud-detection#fraud-models": "rubric",
+    "ml-system-design/fraud-detection#anomaly-detection": "rubric",
+    "ml-system-design/fraud-detection#review-queue": "rubric",
+    "ml-system-design/fraud-detection#fraud-feedback-loop": "rubric",
+    "ml-system-design/nlp-classification-and-chatbots#classification-ladder": "rubric",
 }
 
 
