@@ -496,6 +496,21 @@ CONVERTED = {
     "ml-system-design/fraud-detection#review-queue": "rubric",
     "ml-system-design/fraud-detection#fraud-feedback-loop": "rubric",
     "ml-system-design/nlp-classification-and-chatbots#classification-ladder": "rubric",
+    "ml-system-design/rag-assistant-design#rag-sizing": "rubric",
+    "ml-system-design/rag-assistant-design#latency-budget": "rubric",
+    "ml-system-design/rag-assistant-design#ingestion-pipeline": "rubric",
+    "ml-system-design/rag-assistant-design#prompt-assembly": "rubric",
+    "ml-system-design/rag-assistant-design#rag-guardrails": "rubric",
+    "ml-system-design/rag-assistant-design#abstain-degrade": "rubric",
+    "ml-system-design/rag-assistant-design#rag-eval-programme": "rubric",
+    "ml-system-design/rag-assistant-design#caching-observability": "rubric",
+    "ml-system-design/recommender-systems#objective-feedback": "rubric",
+    "ml-system-design/recommender-systems#funnel": "rubric",
+    "ml-system-design/recommender-systems#two-tower-logq": "rubric",
+    "ml-system-design/recommender-systems#ranking-model": "rubric",
+    "ml-system-design/recommender-systems#cold-start": "rubric",
+    "ml-system-design/recommender-systems#rerank-diversity": "rubric",
+    "ml-system-design/recommender-systems#offline-online": "rubric",
 }
 
 
