@@ -511,6 +511,20 @@ CONVERTED = {
     "ml-system-design/recommender-systems#cold-start": "rubric",
     "ml-system-design/recommender-systems#rerank-diversity": "rubric",
     "ml-system-design/recommender-systems#offline-online": "rubric",
+    "ml-system-design/search-ranking#search-stack": "rubric",
+    "ml-system-design/search-ranking#ltr-approaches": "rubric",
+    "ml-system-design/search-ranking#ranknet-lambda": "rubric",
+    "ml-system-design/search-ranking#click-biases": "rubric",
+    "ml-system-design/search-ranking#human-judgments": "rubric",
+    "ml-system-design/search-ranking#ranking-features": "rubric",
+    "ml-system-design/search-ranking#query-understanding": "rubric",
+    "ml-system-design/time-series-forecasting#forecast-framing": "rubric",
+    "ml-system-design/time-series-forecasting#pinball-loss": "rubric",
+    "ml-system-design/time-series-forecasting#baselines-classical": "rubric",
+    "ml-system-design/time-series-forecasting#global-gbdt": "rubric",
+    "ml-system-design/time-series-forecasting#deep-forecasting": "rubric",
+    "ml-system-design/time-series-forecasting#backtest-metrics": "rubric",
+    "ml-system-design/time-series-forecasting#holidays-promos-coldstart": "rubric",
 }
 
 
