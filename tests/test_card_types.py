@@ -473,6 +473,18 @@ CONVERTED = {
     "python-ml/sql-for-ml#join-grain": "rubric",
     "python-ml/sql-for-ml#lag-lead-frames": "rubric",
     "python-ml/sql-for-ml#point-in-time-join": "rubric",
+    "genai/adaptation-strategy#data-needed": "rubric",
+    "genai/adaptation-strategy#latency-cost-profile": "rubric",
+    "genai/advanced-retrieval#dpr": "rubric",
+    "genai/advanced-retrieval#fid": "rubric",
+    "genai/agents-tool-use#tool-calling": "rubric",
+    "genai/agents-tool-use#react": "rubric",
+    "genai/agents-tool-use#planning-vs-reactive": "rubric",
+    "genai/agents-tool-use#agent-memory": "rubric",
+    "genai/agents-tool-use#multi-agent": "rubric",
+    "genai/agents-tool-use#failure-modes": "rubric",
+    "genai/agents-tool-use#guardrails": "rubric",
+    "genai/agents-tool-use#agent-evaluation": "rubric",
 }
 
 
