@@ -485,6 +485,20 @@ CONVERTED = {
     "genai/agents-tool-use#failure-modes": "rubric",
     "genai/agents-tool-use#guardrails": "rubric",
     "genai/agents-tool-use#agent-evaluation": "rubric",
+    "genai/cost-optimisation#cost-model": "rubric",
+    "genai/cost-optimisation#cascade-routing": "rubric",
+    "genai/cost-optimisation#trim-context": "rubric",
+    "genai/cost-optimisation#caching": "rubric",
+    "genai/cost-optimisation#batch-maxtokens-structured": "rubric",
+    "genai/cost-optimisation#self-hosting-breakeven": "rubric",
+    "genai/cost-optimisation#latency-vs-cost": "rubric",
+    "genai/llm-evaluation#why-hard": "rubric",
+    "genai/llm-evaluation#golden-sets": "rubric",
+    "genai/llm-evaluation#reference-metrics": "rubric",
+    "genai/llm-evaluation#llm-judge": "rubric",
+    "genai/llm-evaluation#hallucination": "rubric",
+    "genai/llm-evaluation#online-eval": "rubric",
+    "genai/llm-evaluation#benchmarks": "rubric",
 }
 
 
