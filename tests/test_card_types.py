@@ -499,6 +499,19 @@ CONVERTED = {
     "genai/llm-evaluation#hallucination": "rubric",
     "genai/llm-evaluation#online-eval": "rubric",
     "genai/llm-evaluation#benchmarks": "rubric",
+    "genai/llm-security#direct-vs-indirect": "rubric",
+    "genai/llm-security#why-prompting-fails": "rubric",
+    "genai/llm-security#agent-defence-in-depth": "rubric",
+    "genai/llm-security#output-handling": "rubric",
+    "genai/llm-security#jailbreak-vs-injection": "rubric",
+    "genai/llm-security#pii-training-extraction": "rubric",
+    "genai/llm-security#owasp-llm-top10": "rubric",
+    "genai/llm-security#red-teaming-evals": "rubric",
+    "genai/multimodal#llava-adapter": "rubric",
+    "genai/multimodal#vlm-connectors": "rubric",
+    "genai/multimodal#fusion": "rubric",
+    "genai/multimodal#cross-modal-retrieval": "rubric",
+    "genai/multimodal#modality-gap": "rubric",
 }
 
 
