@@ -473,6 +473,16 @@ CONVERTED = {
     "python-ml/sql-for-ml#join-grain": "rubric",
     "python-ml/sql-for-ml#lag-lead-frames": "rubric",
     "python-ml/sql-for-ml#point-in-time-join": "rubric",
+    "transformers-llms/architecture#block-structure": "rubric",
+    "transformers-llms/architecture#mqa-gqa-tradeoffs": "rubric",
+    "transformers-llms/architecture#weight-tying": "rubric",
+    "transformers-llms/architecture#moe-routing": "rubric",
+    "transformers-llms/architecture#modern-recipe": "rubric",
+    "transformers-llms/decoding#beam-length-norm": "rubric",
+    "transformers-llms/decoding#temperature": "rubric",
+    "transformers-llms/decoding#repetition-penalty": "rubric",
+    "transformers-llms/decoding#stop-sequences": "rubric",
+    "transformers-llms/decoding#constrained-decoding": "rubric",
 }
 
 
