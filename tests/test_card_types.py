@@ -483,6 +483,20 @@ CONVERTED = {
     "transformers-llms/decoding#repetition-penalty": "rubric",
     "transformers-llms/decoding#stop-sequences": "rubric",
     "transformers-llms/decoding#constrained-decoding": "rubric",
+    "transformers-llms/diffusion-models#forward-process": "rubric",
+    "transformers-llms/diffusion-models#training-objective": "rubric",
+    "transformers-llms/diffusion-models#ddpm-vs-ddim": "rubric",
+    "transformers-llms/diffusion-models#noise-schedules": "rubric",
+    "transformers-llms/diffusion-models#cfg": "rubric",
+    "transformers-llms/diffusion-models#latent-diffusion": "rubric",
+    "transformers-llms/diffusion-models#distillation": "rubric",
+    "transformers-llms/fine-tuning-peft#peft-memory": "rubric",
+    "transformers-llms/fine-tuning-peft#lora-formula": "rubric",
+    "transformers-llms/fine-tuning-peft#lora-merge-serving": "rubric",
+    "transformers-llms/fine-tuning-peft#qlora": "rubric",
+    "transformers-llms/fine-tuning-peft#prompt-prefix-adapters": "rubric",
+    "transformers-llms/fine-tuning-peft#sft-loss-masking": "rubric",
+    "transformers-llms/fine-tuning-peft#catastrophic-forgetting": "rubric",
 }
 
 
