@@ -497,6 +497,16 @@ CONVERTED = {
     "transformers-llms/fine-tuning-peft#prompt-prefix-adapters": "rubric",
     "transformers-llms/fine-tuning-peft#sft-loss-masking": "rubric",
     "transformers-llms/fine-tuning-peft#catastrophic-forgetting": "rubric",
+    "transformers-llms/positional-encodings#why-positions": "rubric",
+    "transformers-llms/positional-encodings#sinusoidal": "rubric",
+    "transformers-llms/positional-encodings#relative-bias": "rubric",
+    "transformers-llms/positional-encodings#rope": "rubric",
+    "transformers-llms/positional-encodings#context-extension": "rubric",
+    "transformers-llms/pretraining-objectives#causal-lm": "rubric",
+    "transformers-llms/pretraining-objectives#mlm-8010": "rubric",
+    "transformers-llms/pretraining-objectives#electra": "rubric",
+    "transformers-llms/pretraining-objectives#span-corruption": "rubric",
+    "transformers-llms/pretraining-objectives#data-curation": "rubric",
 }
 
 
