@@ -104,6 +104,8 @@ def first_check(home: Path) -> str:
         card = cards[item["card_id"]]
         if item["kind"] == "basic":
             lines += [TYPED.get(card.id, ""), "4"]
+        elif item["kind"] == "rubric":  # the typed answer, then the key points ticked
+            lines += [TYPED.get(card.id, ""), " ".join(str(n) for n in range(1, len(card.points) + 1))]
         else:
             lines += model_answer(card, option_order(card, TODAY, 0))
     return study(home, TODAY, "check", "--size", "2", stdin="\n".join(lines) + "\n", columns=80)
