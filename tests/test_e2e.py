@@ -238,7 +238,7 @@ def test_interactive_keys_and_ctrl_c_keep_grades(tmp_path: Path) -> None:
     (decks / "e2e").mkdir(parents=True)
     (decks / "e2e" / "keys.md").write_text(DECK)
     home = tmp_path / "home"
-    env = env_for(home, "2026-01-05", STUDY_DECKS=str(decks))
+    env = env_for(home, "2026-01-05", STUDY_DECKS=str(decks), STUDY_BUNDLED="0")
     term = Terminal([sys.executable, "-m", "studycli", "check", "--topic", "e2e/keys"], env)
     term.expect("Your answer")
     term.send("what I remember\r")
@@ -282,7 +282,7 @@ def test_interactive_gaps_single_keys_back_and_ctrl_c_keep_ratings(tmp_path: Pat
     (decks / "e2e").mkdir(parents=True)
     (decks / "e2e" / "gaps.md").write_text(GAPS_DECK)
     home = tmp_path / "home"
-    env = env_for(home, "2026-01-05", STUDY_DECKS=str(decks))
+    env = env_for(home, "2026-01-05", STUDY_DECKS=str(decks), STUDY_BUNDLED="0")
     term = Terminal([sys.executable, "-m", "studycli", "gaps", "--topic", "e2e/gaps"], env)
     term.expect("1/4 Alpha idea")
     term.expect("[q]uit > ")
@@ -455,7 +455,7 @@ def test_interactive_undo_then_ctrl_c_keeps_one_effective_grade(tmp_path: Path) 
     (decks / "e2e").mkdir(parents=True)
     (decks / "e2e" / "keys.md").write_text(DECK)
     home = tmp_path / "home"
-    env = env_for(home, "2026-01-05", STUDY_DECKS=str(decks))
+    env = env_for(home, "2026-01-05", STUDY_DECKS=str(decks), STUDY_BUNDLED="0")
     term = Terminal([sys.executable, "-m", "studycli", "check", "--topic", "e2e/keys"], env)
     term.expect("Your answer")
     term.send("\r")

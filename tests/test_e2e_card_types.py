@@ -21,7 +21,7 @@ def test_each_new_kind_answered_with_keys(tmp_path: Path) -> None:
     # A time target no slow machine misses: the grade must not depend on machine speed.
     (decks / "e2e" / "types.md").write_text(TYPES.replace("Time: 30 s", "Time: 60 min"))
     home = tmp_path / "home"
-    env = env_for(home, "2026-01-05", STUDY_DECKS=str(decks))
+    env = env_for(home, "2026-01-05", STUDY_DECKS=str(decks), STUDY_BUNDLED="0")
     term = Terminal([sys.executable, "-m", "studycli", "check", "--topic", "e2e/types"], env)
 
     term.expect("aim for 60 min) > ")

@@ -118,7 +118,7 @@ def test_mock_on_a_terminal_times_out_then_ctrl_c(tmp_path: Path) -> None:
     (decks / "e2e" / "keys.md").write_text(DECK)
     (decks / "e2e" / "other.md").write_text(DECK.replace("Keys deck", "Other deck"))
     home = tmp_path / "home"
-    env = env_for(home, "2026-01-05", STUDY_DECKS=str(decks))
+    env = env_for(home, "2026-01-05", STUDY_DECKS=str(decks), STUDY_BUNDLED="0")
     args = ["mock", "--topic", "e2e/keys", "--topic", "e2e/other", "--count", "3", "--per-question", "1"]
     term = Terminal([sys.executable, "-m", "studycli", *args], env)
     term.expect("1/3")
