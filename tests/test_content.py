@@ -28,13 +28,18 @@ def test_bundled_content_has_no_diagnostics(bundled) -> None:
 
 
 def test_curriculum_counts(bundled) -> None:
-    """The full curriculum: 50+ decks, 600+ cards, a quarter multiple choice, every area covered."""
+    """The full curriculum v2: 95+ decks, 1,100+ cards; choice cards a quarter or more; every card
+    type used; every long answer with key points; every area covered."""
     cards = [card for deck in bundled.decks for card in deck.cards]
-    mcq = sum(1 for card in cards if card.kind is CardKind.MCQ)
+    kinds = Counter(card.kind for card in cards)
+    choice = kinds[CardKind.MCQ] + kinds[CardKind.MULTI]
     areas = Counter(deck.area for deck in bundled.decks)
-    assert len(bundled.decks) >= 50
-    assert len(cards) >= 600
-    assert mcq / len(cards) >= 0.25, f"{mcq} of {len(cards)} cards are multiple choice"
+    assert len(bundled.decks) >= 95
+    assert len(cards) >= 1100
+    assert choice / len(cards) >= 0.25, f"{choice} of {len(cards)} cards are choice cards"
+    assert kinds[CardKind.NUMERIC] >= 100 and kinds[CardKind.RUBRIC] >= 500 and kinds[CardKind.MULTI] >= 2
+    long_basic = [c.id for c in cards if c.kind is CardKind.BASIC and len(c.answer.split()) > 150]
+    assert long_basic == [], long_basic
     assert set(areas) == set(AREAS), areas
     assert min(areas.values()) >= 3, areas
     assert len({card.id for card in cards}) == len(cards)
