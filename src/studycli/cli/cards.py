@@ -223,22 +223,22 @@ def topics(
 @guarded
 def suspend(shell: Shell, card_ids: CardIds) -> None:
     """Never ask these cards again (until `study unsuspend`); their progress is kept as it is."""
-    done, already = cards.suspend(shell.context(), card_ids)
-    for cid in done:
-        shell.out.print(Text.assemble(Text("suspended ", style="good"), untrusted(cid)))
-    for cid in already:
-        shell.out.print(Text.assemble(Text("already suspended ", style="muted"), untrusted(cid)))
+    _report(shell, *cards.suspend(shell.context(), card_ids), "suspended", "already suspended")
 
 
 @app.command()
 @guarded
 def unsuspend(shell: Shell, card_ids: CardIds) -> None:
     """Ask these cards again, from where their schedule stood."""
-    done, not_held = cards.unsuspend(shell.context(), card_ids)
+    _report(shell, *cards.unsuspend(shell.context(), card_ids), "unsuspended", "was not suspended")
+
+
+def _report(shell: Shell, done: list[str], unchanged: list[str], did: str, did_not: str) -> None:
+    """One line per card: what was done to it, or why nothing was."""
     for cid in done:
-        shell.out.print(Text.assemble(Text("unsuspended ", style="good"), untrusted(cid)))
-    for cid in not_held:
-        shell.out.print(Text.assemble(Text("was not suspended ", style="muted"), untrusted(cid)))
+        shell.out.print(Text.assemble(Text(f"{did} ", style="good"), untrusted(cid)))
+    for cid in unchanged:
+        shell.out.print(Text.assemble(Text(f"{did_not} ", style="muted"), untrusted(cid)))
 
 
 @app.command()

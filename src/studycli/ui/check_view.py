@@ -463,6 +463,15 @@ def run_check(
     return Outcome("completed")
 
 
+STOPPED = {"interrupted": "Stopped with Ctrl-C", "eof": "Input ended", "quit": "Stopped"}
+
+
+def say_stopped(console: Console, outcome: Outcome, what: str) -> None:
+    """One line when a session ended early: how, and what was kept (every answer always is)."""
+    if outcome.status in STOPPED:
+        console.print(Text(f"{STOPPED[outcome.status]}: {what}.", style="warn"))
+
+
 def _items(n: int) -> str:
     return f"{n} item" if n == 1 else f"{n} items"
 
@@ -481,16 +490,7 @@ def render_summary(
     still_due: int | None = None,
     minutes: str = "",
 ) -> None:
-    if outcome.status != "completed":
-        reason = {"interrupted": "Stopped with Ctrl-C", "eof": "Input ended", "quit": "Stopped"}[
-            outcome.status
-        ]
-        console.print(
-            Text(
-                f"{reason}: {summary.asked} of {summary.planned} items graded; every grade is saved.",
-                style="warn",
-            )
-        )
+    say_stopped(console, outcome, f"{summary.asked} of {summary.planned} items graded; every grade is saved")
     if summary.asked == 0:
         console.print(Text(f"Next: {describe_outlook(outlook, still_due, minutes)}", style="muted"))
         return

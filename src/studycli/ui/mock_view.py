@@ -13,7 +13,7 @@ from rich.text import Text
 from ..mock import RoundSummary
 from ..model import Card, Deck, Item
 from ..session import CheckRun
-from .check_view import Outcome, Undo, ask
+from .check_view import Outcome, Undo, ask, say_stopped
 from .console import untrusted
 from .prompt import Clock, Prompter
 
@@ -63,16 +63,7 @@ def run_round(
 def render_round(
     console: Console, summary: RoundSummary, planned: int, outcome: Outcome, cards: Mapping[str, Card]
 ) -> None:
-    if outcome.status not in ("completed",):
-        reason = {"interrupted": "Stopped with Ctrl-C", "eof": "Input ended", "quit": "Stopped"}[
-            outcome.status
-        ]
-        console.print(
-            Text(
-                f"{reason}: {summary.asked} of {planned} questions answered; every answer is saved.",
-                style="warn",
-            )
-        )
+    say_stopped(console, outcome, f"{summary.asked} of {planned} questions answered; every answer is saved")
     if summary.asked == 0:
         return
     table = Table.grid(padding=(0, 2))
