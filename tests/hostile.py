@@ -1,6 +1,6 @@
 """A corpus of hostile decks and plans, one small file per attack class (generated where big).
 
-Shared by `test_untrusted.py` and `tools/fuzz_content.py`. Every string a person would see carries
+Shared by `test_untrusted.py`, `test_fuzz.py` and `tools/fuzz_content.py`. Every string a person would see carries
 escape sequences rebuilt by YAML double-quoted escapes, Markdown that would link, embed or inject
 HTML, and invisible or bidi characters; file and folder names carry them too.
 """
@@ -157,3 +157,19 @@ def build(root: Path) -> tuple[Path, Path]:
         alias_bomb() + "title: t\nweeks: [{week: 1, topics: [hostile/x]}]\n",
     )
     return decks, plans
+
+
+# Every command that only reads: each must end 0, 1 or 2 on any deck or plan, never 70.
+READ_ONLY_COMMANDS = [
+    ["check", "--preview"],
+    ["check", "--preview", "--json"],
+    ["gaps", "--summary"],
+    ["report"],
+    ["report", "--format", "markdown"],
+    ["report", "--format", "json"],
+    ["plan"],
+    ["plan", "--list"],
+    ["lint"],
+    ["export"],
+    ["config"],
+]

@@ -16,19 +16,7 @@ from studycli.decks import parse_deck
 from studycli.plans import parse_plan
 
 from .fuzzing import mutate, seeds
-
-COMMANDS = [
-    ["check", "--preview"],
-    ["check", "--preview", "--json"],
-    ["gaps", "--summary"],
-    ["report"],
-    ["report", "--format", "markdown"],
-    ["report", "--format", "json"],
-    ["plan"],
-    ["plan", "--list"],
-    ["lint"],
-    ["config"],
-]
+from .hostile import READ_ONLY_COMMANDS as COMMANDS
 
 
 @contextmanager

@@ -28,21 +28,9 @@ from studycli.model import CardState
 from studycli.textsafe import clean, json_safe, md_code, md_text
 
 from . import hostile
+from .hostile import READ_ONLY_COMMANDS as FORMS
 
 TODAY = "2026-03-02"
-FORMS = [
-    ["check", "--preview"],
-    ["check", "--preview", "--json"],
-    ["gaps", "--summary"],
-    ["report"],
-    ["report", "--format", "markdown"],
-    ["report", "--format", "json"],
-    ["plan"],
-    ["plan", "--list"],
-    ["lint"],
-    ["export"],
-    ["config"],
-]
 # One scripted check over the hostile deck: basic answer + grade, MCQ letter, then the rest.
 SCRIPT = "\n4\n\n4\nb\n\n4\n" + "\n4\n" * 6
 

@@ -30,22 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.fuzzing import mutate, seeds  # noqa: E402
 from tests.hostile import FORBIDDEN  # noqa: E402
+from tests.hostile import READ_ONLY_COMMANDS as COMMANDS  # noqa: E402
 
 from studycli.decks import parse_deck  # noqa: E402
 from studycli.plans import parse_plan  # noqa: E402
-
-COMMANDS = [
-    ["check", "--preview"],
-    ["check", "--preview", "--json"],
-    ["gaps", "--summary"],
-    ["report"],
-    ["report", "--format", "markdown"],
-    ["report", "--format", "json"],
-    ["plan"],
-    ["lint"],
-    ["export"],
-    ["config"],
-]
 
 
 class Hang(Exception):

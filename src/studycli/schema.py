@@ -123,35 +123,35 @@ def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
+def _checked(column: str, check: str, nullable: bool) -> str:
+    """The column's CHECK clause: NULL allowed only where the column is optional."""
+    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
+
+
 def _day(column: str, nullable: bool = False) -> str:
     """A real calendar day written YYYY-MM-DD ('+0 days' normalises 2026-02-30, so it differs)."""
     check = f"(date({column}, '+0 days') IS {column} AND {column} BETWEEN '{DATE_MIN}' AND '{DATE_MAX}')"
-    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
+    return _checked(column, check, nullable)
 
 
 def _ts(column: str, nullable: bool = False) -> str:
-    check = f"(datetime({column}) IS NOT NULL AND length({column}) <= 40)"
-    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
+    return _checked(column, f"(datetime({column}) IS NOT NULL AND length({column}) <= 40)", nullable)
 
 
 def _id(column: str, nullable: bool = False) -> str:
-    check = f"(length({column}) BETWEEN 1 AND {MAX_ID})"
-    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
+    return _checked(column, f"(length({column}) BETWEEN 1 AND {MAX_ID})", nullable)
 
 
 def _count(column: str, nullable: bool = False) -> str:
-    check = f"({column} BETWEEN 0 AND {MAX_COUNT})"
-    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
+    return _checked(column, f"({column} BETWEEN 0 AND {MAX_COUNT})", nullable)
 
 
 def _ef(column: str, nullable: bool = False) -> str:
-    check = f"({column} BETWEEN {FROZEN_MIN_EF} AND {MAX_EF})"
-    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
+    return _checked(column, f"({column} BETWEEN {FROZEN_MIN_EF} AND {MAX_EF})", nullable)
 
 
 def _interval(column: str, nullable: bool = False) -> str:
-    check = f"({column} BETWEEN 0 AND {MAX_INTERVAL})"
-    return f"CHECK ({column} IS NULL OR {check})" if nullable else f"NOT NULL CHECK {check}"
+    return _checked(column, f"({column} BETWEEN 0 AND {MAX_INTERVAL})", nullable)
 
 
 _V2_TABLES = f"""

@@ -31,6 +31,12 @@ CardIds = Annotated[
         autocompletion=complete.card_ids,
     ),
 ]
+CardId = Annotated[
+    str,
+    typer.Argument(
+        metavar="CARD_ID", help="The card's id (see `study find`).", autocompletion=complete.card_ids
+    ),
+]
 
 
 @app.command()
@@ -95,12 +101,7 @@ def find(
 @guarded
 def show(
     shell: Shell,
-    card_id: Annotated[
-        str,
-        typer.Argument(
-            metavar="CARD_ID", help="The card's id (see `study find`).", autocompletion=complete.card_ids
-        ),
-    ],
+    card_id: CardId,
 ) -> None:
     """One card as a session shows it, answer included, with every grade it was given."""
     from ..ui.cards_view import render_card
@@ -113,12 +114,7 @@ def show(
 @guarded
 def edit(
     shell: Shell,
-    card_id: Annotated[
-        str,
-        typer.Argument(
-            metavar="CARD_ID", help="The card's id (see `study find`).", autocompletion=complete.card_ids
-        ),
-    ],
+    card_id: CardId,
 ) -> None:
     """Open a card in $VISUAL or $EDITOR at its line; lint the file when the editor closes.
 

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..usecases.cards import CardDetail
+from .check_view import print_question
 from .console import untrusted, untrusted_markdown
 
 
@@ -28,13 +29,7 @@ def render_card(console: Console, detail: CardDetail, today: date) -> None:
             style="muted",
         )
     )
-    question = Table.grid(padding=(0, 1))
-    question.add_column(no_wrap=True)
-    question.add_column()
-    question.add_row(Text("Q", style="accent bold"), untrusted_markdown(card.question))
-    console.print(question)
-    if card.stem:
-        console.print(untrusted_markdown(card.stem))
+    print_question(console, card)
     if card.options:
         options = Table.grid(padding=(0, 1))
         options.add_column(no_wrap=True)

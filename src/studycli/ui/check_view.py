@@ -126,15 +126,7 @@ def ask(
     card = item.shown  # a choice card's options in this showing's order
     console.print()
     console.print(_header(run, item, deck, total, console.width))
-    # Question and options are Markdown in the deck (inline code is common), so render them as
-    # Markdown: never as rich markup, and control sequences were stripped at load.
-    question = Table.grid(padding=(0, 1))
-    question.add_column(no_wrap=True)
-    question.add_column()
-    question.add_row(Text("Q", style="accent bold"), untrusted_markdown(card.question))
-    console.print(question)
-    if card.stem:
-        console.print(untrusted_markdown(card.stem))
+    print_question(console, card)
     started = clock()
 
     if card.kind is CardKind.MCQ:
@@ -169,6 +161,21 @@ def ask(
         console.print(choice)
         return None if choice == QUIT else UNDO
     return Answer(int(choice), lambda: console.print(choice), timed_out)
+
+
+def print_question(console: Console, card: Card) -> None:
+    """The question and its stem, the same in a session and in `study show`.
+
+    Question and options are Markdown in the deck (inline code is common), so they render as
+    Markdown: never as rich markup, and control sequences were stripped at load.
+    """
+    question = Table.grid(padding=(0, 1))
+    question.add_column(no_wrap=True)
+    question.add_column()
+    question.add_row(Text("Q", style="accent bold"), untrusted_markdown(card.question))
+    console.print(question)
+    if card.stem:
+        console.print(untrusted_markdown(card.stem))
 
 
 def _options(card: Card) -> Table:

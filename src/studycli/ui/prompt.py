@@ -153,15 +153,18 @@ class KeyPrompter:
                     return key
                 if key in ("\r", "\n", " "):
                     continue
-                shown = key if key.isprintable() else repr(key)
-                self.console.print()
-                self.console.print(
-                    Text.assemble(
-                        Text(f"{shown!s} is not a choice", style="bad"),
-                        Text(f" — press one of {' '.join(sorted(valid))} > ", style="muted"),
-                    ),
-                    end="",
-                )
+                self._not_a_choice(key, f"press one of {' '.join(sorted(valid))}")
+
+    def _not_a_choice(self, key: str, hint: str) -> None:
+        """Say which key was wrong (a control key by its escape, never raw) and what to press."""
+        shown = key if key.isprintable() else repr(key)
+        self.console.print()
+        self.console.print(
+            Text.assemble(
+                Text(f"{shown} is not a choice", style="bad"), Text(f" — {hint} > ", style="muted")
+            ),
+            end="",
+        )
 
     def confirm(self, prompt: Text) -> bool:
         """Yes on y or Enter, no on n, q or Esc: a default-yes question answered with one key."""
@@ -248,15 +251,7 @@ class KeyPrompter:
                         continue
                     if key == " ":
                         continue
-                    shown = key if key.isprintable() else repr(key)
-                    self.console.print()
-                    self.console.print(
-                        Text.assemble(
-                            Text(f"{shown} is not a choice", style="bad"),
-                            Text(f" — press 1-{count} to tick or untick, Enter when done > ", style="muted"),
-                        ),
-                        end="",
-                    )
+                    self._not_a_choice(key, f"press 1-{count} to tick or untick, Enter when done")
 
 
 class LinePrompter:
