@@ -53,6 +53,7 @@ NOT_FOR_PREVIEW = (
     "pygments",
     "frontmatter",
     "fsrs",
+    "pydantic",  # Typer 0.29 validates every option through it: pinned below 0.29 (pyproject)
     "studycli.memory",
     "studycli.report",
     "studycli.ui.report_view",
