@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import studycli.content as content_module
 from studycli.config import ContentDirs
 from studycli.content import load_collection
+from studycli.model import LazyCards
+from studycli.session import CheckRequest, build_check, resolve
 
 from .conftest import ALPHA, BETA, write
 
@@ -73,3 +76,24 @@ def test_content_under_a_hidden_folder_loads_but_hidden_subfolders_are_skipped(t
     write(root, "decks/t/README.md", BETA)
     collection = load_collection(dirs_for(root))
     assert [d.id for d in collection.decks] == ["t/alpha"]
+
+
+def test_a_warm_load_decodes_only_the_decks_whose_cards_are_asked(tmp_path) -> None:
+    """Ids come from the index; card bodies are decoded per deck, on first use (what keeps a warm
+    `study check` over 20,000 cards from building 20,000 cards to ask 10)."""
+    write(tmp_path, "decks/t/alpha.md", ALPHA)
+    write(tmp_path, "decks/t/beta.md", BETA)
+    cache = tmp_path / "cache.json"
+    cold = load_collection(dirs_for(tmp_path), cache)
+    warm = load_collection(dirs_for(tmp_path), cache)
+    decks = {d.id: d for d in warm.decks}
+    lazy = {deck_id: deck.cards for deck_id, deck in decks.items()}
+    assert all(isinstance(cards, LazyCards) for cards in lazy.values())
+    assert [d.card_ids for d in warm.decks] == [tuple(c.id for c in d.cards) for d in cold.decks]
+    assert not any(cards.decoded for cards in lazy.values())  # reading ids decoded nothing
+    first_alpha = cold.deck("t/alpha").cards[0]
+    assert resolve(decks, [("t/alpha", first_alpha.id), ("t/alpha", "t/alpha#gone")]) == [first_alpha]
+    assert lazy["t/alpha"].decoded and not lazy["t/beta"].decoded
+    items = build_check(CheckRequest(date(2026, 3, 2), size=1, new_ratio=1.0), decks, {}, ["t/alpha"])
+    assert [i.card.deck_id for i in items] == ["t/alpha"] and not lazy["t/beta"].decoded
+    assert warm == cold

@@ -8,8 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from studycli import sm2
+from studycli import gaps, sm2
 from studycli.errors import StudyError
 from studycli.store import MIGRATIONS, SCHEMA_VERSION, Store
 
@@ -321,3 +323,28 @@ def test_streamed_export_is_the_same_json_as_export(store_factory) -> None:
         whole.pop("exported_at")
         assert streamed == whole
         assert counts["reviews"] == len(whole["reviews"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    ratings=st.lists(
+        st.tuples(
+            st.sampled_from(["d/a", "d/b"]),
+            st.sampled_from(["one", "two", "three"]),
+            st.sampled_from(["know", "unsure", "dunno"]),
+            st.integers(min_value=0, max_value=3),  # day offset: assessments may be back-dated
+        ),
+        max_size=25,
+    )
+)
+def test_latest_gap_ratings_in_sql_match_the_pure_rule(tmp_path: Path, ratings) -> None:
+    """Daily commands read only the standing rating per subtopic, chosen by SQLite; it must be
+    exactly what `gaps.latest` keeps from the whole history (latest day, then latest row)."""
+    store = Store(tmp_path / f"p{len(list(tmp_path.iterdir()))}.db")
+    for deck_id, subtopic, rating, offset in ratings:
+        store.record_gap_rating(
+            session_id=None, day=date(2026, 3, 1 + offset), deck_id=deck_id, subtopic=subtopic, rating=rating
+        )
+    assert gaps.latest(store.latest_gap_ratings()) == gaps.latest(store.gap_ratings())
+    assert len(store.latest_gap_ratings()) == len(gaps.latest(store.gap_ratings()))
+    store.close()

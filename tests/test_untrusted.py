@@ -280,11 +280,31 @@ def test_a_planted_cache_never_runs_code_and_forged_entries_are_reparsed(tmp_pat
     dirs = config.ContentDirs(decks=((tmp_path / "decks", False),), plans=())
     first = load_collection(dirs, cache)
     assert not marker.exists() and first.deck("t/alpha") is not None
-    data = json.loads(cache.read_text())
-    data["entries"][0][-1][0][0][1] = 12345  # a forged title of the wrong type
-    cache.write_text(json.dumps(data))
+    index, _, blobs = cache.read_bytes().partition(b"\n")  # the index line, then the card blobs
+    data = json.loads(index)
+    data["entries"][0][6][0][0][1] = 12345  # a forged title of the wrong type
+    cache.write_bytes(json.dumps(data).encode() + b"\n" + blobs)
     assert DeckCache(cache).get(tuple(data["entries"][0][:3]), tuple(data["entries"][0][3:6])) is None
     assert load_collection(dirs, cache) == first
+
+
+def test_a_forged_card_blob_falls_back_to_a_parse_and_the_cache_is_rebuilt(tmp_path: Path) -> None:
+    from .conftest import ALPHA, write
+
+    cache = tmp_path / "cache" / "decks.json"
+    write(tmp_path, "decks/t/alpha.md", ALPHA)
+    dirs = config.ContentDirs(decks=((tmp_path / "decks", False),), plans=())
+    first = load_collection(dirs, cache)
+    index, _, blobs = cache.read_bytes().partition(b"\n")
+    forged = json.loads(blobs)
+    forged[0][1] = ["not", "text"]  # a question of the wrong type, found only when cards are read
+    cache.write_bytes(index + b"\n" + json.dumps(forged).encode())
+    again = load_collection(dirs, cache)  # the index is intact: the deck loads from the cache
+    assert cache.exists()
+    assert again == first  # reading the cards finds the forgery and parses the file instead
+    assert not cache.exists()  # and the cache is rebuilt on the next run
+    load_collection(dirs, cache)
+    assert cache.exists()
 
 
 # --- commands: dates, import, output ---------------------------------------------------------------

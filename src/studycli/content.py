@@ -6,6 +6,7 @@ without forking the tool). Plans are checked against the final set of deck ids.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 from collections.abc import Iterator
@@ -57,7 +58,7 @@ def _load_collection(dirs: ContentDirs, cache_path: Path | None) -> Collection:
         for path in iter_deck_files(root, diagnostics):
             key = (os.path.abspath(path), deck_id_for(path, root), bundled)  # no syscalls per file
             current = stamp(path)
-            parsed = cache.get(key, current)
+            parsed = cache.get(key, current, functools.partial(load_deck_file, path, root, bundled))
             if parsed is None:
                 parsed = load_deck_file(path, root, bundled)
                 cache.put(key, current, parsed)

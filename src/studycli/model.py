@@ -6,10 +6,12 @@ comparing them, with no database or terminal in sight.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 from pathlib import Path
+from typing import overload
 
 from .vocab import Rating, SessionKind, SessionStatus, Severity, Source
 
@@ -76,6 +78,68 @@ class Card:
         raise ValueError(f"card {self.id} has no correct option")
 
 
+class LazyCards(Sequence[Card]):
+    """A deck's cards whose ids are known now and whose bodies are decoded on first use.
+
+    A daily command over a large collection needs every card id (what is new, what is due) but
+    the text of only the ten cards it asks; building 20,000 `Card` objects to read 10 of them was
+    most of a warm `study check`. The parsed-deck cache hands decks over with this sequence; it
+    behaves as the tuple it stands for (length, indexing, iteration, equality) and decodes the
+    whole deck the first time a card's content is needed.
+    """
+
+    __slots__ = ("_cards", "_index", "_load", "ids")
+
+    def __init__(self, ids: tuple[str, ...], load: Callable[[], tuple[Card, ...]]) -> None:
+        self.ids = ids
+        self._load: Callable[[], tuple[Card, ...]] | None = load
+        self._cards: tuple[Card, ...] | None = None
+        self._index: dict[str, Card] | None = None
+
+    @property
+    def decoded(self) -> bool:
+        return self._cards is not None
+
+    def materialise(self) -> tuple[Card, ...]:
+        if self._cards is None:
+            assert self._load is not None
+            self._cards = self._load()
+            self._load = None
+            self.ids = tuple(c.id for c in self._cards)  # the truth, should the load have fallen back
+        return self._cards
+
+    def by_id(self, card_id: str) -> Card | None:
+        if self._index is None:
+            self._index = {c.id: c for c in self.materialise()}
+        return self._index.get(card_id)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Card: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Card, ...]: ...
+    def __getitem__(self, index: int | slice) -> Card | tuple[Card, ...]:
+        return self.materialise()[index]
+
+    def __iter__(self) -> Iterator[Card]:
+        return iter(self.materialise())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyCards):
+            return self.materialise() == other.materialise()
+        if isinstance(other, tuple):
+            return self.materialise() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.materialise())
+
+    def __repr__(self) -> str:
+        return repr(self.materialise())
+
+
 @dataclass(frozen=True)
 class Deck:
     id: str
@@ -87,9 +151,23 @@ class Deck:
     subtopics: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     summary: str = ""
-    cards: tuple[Card, ...] = ()
+    cards: Sequence[Card] = ()  # a tuple, or `LazyCards` from the parsed-deck cache
     path: Path | None = None
     bundled: bool = True
+
+    @property
+    def card_ids(self) -> tuple[str, ...]:
+        """The ids of the cards, in deck order, without decoding a cached deck's card bodies."""
+        cards = self.cards
+        if isinstance(cards, LazyCards):
+            return cards.ids
+        return tuple(c.id for c in cards)
+
+    def card(self, card_id: str) -> Card | None:
+        cards = self.cards
+        if isinstance(cards, LazyCards):
+            return cards.by_id(card_id)
+        return next((c for c in cards if c.id == card_id), None)
 
 
 @dataclass(frozen=True)

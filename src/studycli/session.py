@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -93,20 +93,37 @@ def plan_topic_order(
     return topic_order(pos.today_topics, pos.reached_topics, ids, plan_topics, priority), pos.reached_topics
 
 
-def review_pool(cards: Iterable[Card], states: Mapping[str, CardState], today: date) -> list[Card]:
+CardRef = tuple[str, str]  # (deck id, card id): a card named without decoding its deck
+
+
+def card_refs(decks: Iterable[Deck]) -> Iterator[CardRef]:
+    return ((d.id, cid) for d in decks for cid in d.card_ids)
+
+
+def resolve(decks: Mapping[str, Deck], refs: Iterable[CardRef]) -> list[Card]:
+    """The cards behind `refs`, decoding only the decks they are in."""
+    found = (decks[deck_id].card(card_id) for deck_id, card_id in refs)
+    return [card for card in found if card is not None]
+
+
+def review_pool(refs: Iterable[CardRef], states: Mapping[str, CardState], today: date) -> list[CardRef]:
     """Cards due today or earlier, most at risk first: `daily.review_order` (the most overdue
     relative to its interval, then the lower EF, then id, for stability)."""
-    by_id = {card.id: card for card in cards}
-    return [by_id[s.card_id] for s in daily.review_order((states[c] for c in by_id if c in states), today)]
+    deck_of = {card_id: deck_id for deck_id, card_id in refs}
+    due = daily.review_order((states[c] for c in deck_of if c in states), today)
+    return [(deck_of[s.card_id], s.card_id) for s in due]
 
 
-def new_pool(decks: Mapping[str, Deck], order: Sequence[str], states: Mapping[str, CardState]) -> list[Card]:
-    pool: list[Card] = []
+def new_pool(
+    decks: Mapping[str, Deck], order: Sequence[str], states: Mapping[str, CardState]
+) -> list[CardRef]:
+    """Unseen cards of the topics in `order`, in that order (ids only: the few asked are resolved)."""
+    pool: list[CardRef] = []
     for topic in order:
         deck = decks.get(topic)
         if deck is None:
             continue
-        pool.extend(card for card in deck.cards if card.id not in states)
+        pool.extend((deck.id, cid) for cid in deck.card_ids if cid not in states)
     return pool
 
 
@@ -168,7 +185,7 @@ def build_check(
         visible = [decks[d] for d in decks if d in allowed]
     else:
         visible = list(decks.values())
-    reviews = review_pool((c for d in visible for c in d.cards), states, request.today)
+    reviews = review_pool(card_refs(visible), states, request.today)
     fresh = new_pool(decks, order, states)
     new_available = 0 if request.new_ratio == 0 else len(fresh)
     if request.new_left is not None:
@@ -180,11 +197,11 @@ def build_check(
     return interleave(
         [
             make_item(card, Source.NEW, request.today, request.shown_today.get(card.id, 0))
-            for card in fresh[:n_new]
+            for card in resolve(decks, fresh[:n_new])
         ],
         [
             make_item(card, Source.REVIEW, request.today, request.shown_today.get(card.id, 0))
-            for card in reviews[:n_review]
+            for card in resolve(decks, reviews[:n_review])
         ],
     )
 
@@ -199,12 +216,12 @@ def build_review(
 ) -> list[Item]:
     """A review-only session: due cards only, never a new card, most at risk first."""
     allowed = set(topics) if topics else None
-    cards = (c for d in decks.values() if allowed is None or d.id in allowed for c in d.cards)
-    due = review_pool(cards, states, today)
+    visible = (d for d in decks.values() if allowed is None or d.id in allowed)
+    due = review_pool(card_refs(visible), states, today)
     if limit is not None:
         due = due[: max(0, limit)]
     shown = shown_today or {}
-    return [make_item(card, Source.REVIEW, today, shown.get(card.id, 0)) for card in due]
+    return [make_item(card, Source.REVIEW, today, shown.get(card.id, 0)) for card in resolve(decks, due)]
 
 
 def state_after(

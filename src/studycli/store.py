@@ -521,7 +521,13 @@ class Store:
             rows = self._conn.execute(
                 "SELECT card_id, ef, interval, repetitions, due, lapses, reviews, last_review FROM card_state"
             ).fetchall()
-        parse = _parse_day
+        days: dict[str | None, date | None] = {None: None}  # a few hundred distinct days
+
+        def parse(value: str | None) -> date | None:
+            if value not in days:
+                days[value] = _parse_day(value)
+            return days[value]
+
         return {
             cid: CardState(cid, ef, interval, reps, parse(due), lapses or 0, reviews, parse(last))
             for cid, ef, interval, reps, due, lapses, reviews, last in rows
@@ -645,6 +651,18 @@ class Store:
             )
 
     def gap_ratings(self) -> list[GapRating]:
+        return self._gap_ratings("SELECT * FROM gap_ratings ORDER BY id")
+
+    def latest_gap_ratings(self) -> list[GapRating]:
+        """Only the rating that stands per subtopic (the latest day, then the latest row: what
+        `gaps.latest` keeps), chosen by SQLite: daily commands need no assessment history."""
+        return self._gap_ratings(
+            "SELECT * FROM (SELECT *, row_number() OVER ("
+            "PARTITION BY deck_id, subtopic ORDER BY day DESC, id DESC) AS newest FROM gap_ratings)"
+            " WHERE newest = 1 ORDER BY id"
+        )
+
+    def _gap_ratings(self, sql: str) -> list[GapRating]:
         return [
             GapRating(
                 deck_id=row["deck_id"],
@@ -654,7 +672,7 @@ class Store:
                 session_id=row["session_id"],
                 seq=row["id"],
             )
-            for row in self._query("SELECT * FROM gap_ratings ORDER BY id")
+            for row in self._query(sql)
         ]
 
     def reviews(self, since: date | None = None) -> list[ReviewRow]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import config, daily
@@ -37,20 +38,23 @@ class Day:
     suspended: frozenset[str] = frozenset()  # card ids never to be asked (`study suspend`)
     shown_today: dict[str, int] = field(default_factory=dict)  # showings per card today (repeats too)
 
-    @property
+    @cached_property
     def decks(self) -> dict[str, Deck]:
-        """The decks as sessions see them: suspended cards left out (their state is kept)."""
-        if not self.suspended:
-            return {d.id: d for d in self.collection.decks}
-        return {
-            d.id: replace(d, cards=tuple(c for c in d.cards if c.id not in self.suspended))
-            for d in self.collection.decks
-        }
+        """The decks as sessions see them: suspended cards left out (their state is kept). Only
+        a deck that holds a suspended card is rebuilt (and so decoded)."""
+        out: dict[str, Deck] = {}
+        for d in self.collection.decks:
+            if self.suspended and not self.suspended.isdisjoint(d.card_ids):
+                d = replace(d, cards=tuple(c for c in d.cards if c.id not in self.suspended))
+            out[d.id] = d
+        return out
 
-    @property
-    def card_ids(self) -> set[str]:
+    @cached_property
+    def card_ids(self) -> frozenset[str]:
         """Cards that can be asked: every card of the decks but the suspended ones."""
-        return {c.id for d in self.collection.decks for c in d.cards if c.id not in self.suspended}
+        return frozenset(
+            cid for d in self.collection.decks for cid in d.card_ids if cid not in self.suspended
+        )
 
     @property
     def plan_last_day(self) -> date | None:
@@ -78,7 +82,7 @@ def load_day(store: Store, collection: Collection, settings: dict[str, str], tod
     states = store.states()
     plan = active.plan
     plan_cards = (
-        [c.id for d in collection.decks if d.id in set(plan.topics) for c in d.cards] if plan else None
+        [cid for d in collection.decks if d.id in set(plan.topics) for cid in d.card_ids] if plan else None
     )
     recent = store.recent_grades(since=today - timedelta(days=TIMING_WINDOW_DAYS - 1))
     todays = [(card_id, source, repeat) for day, card_id, source, repeat, _ in recent if day == today]
@@ -94,7 +98,7 @@ def load_day(store: Store, collection: Collection, settings: dict[str, str], tod
         review_setting=config.per_day_setting(settings, config.SETTING_REVIEW_LIMIT),
         size_setting=config.check_size(settings),
     )
-    order, reached = plan_topic_order(plan, active.start, today, collection.decks, store.gap_ratings())
+    order, reached = plan_topic_order(plan, active.start, today, collection.decks, store.latest_gap_ratings())
     seconds = daily.seconds_per_item([(sec, repeat) for day, _, _, repeat, sec in recent if day <= today])
     suspended = frozenset(store.suspended())
     shown: dict[str, int] = {}

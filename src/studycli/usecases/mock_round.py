@@ -59,7 +59,7 @@ def plan_round(
         )
     priority = gaps.topic_priority(
         gaps.inventory(ctx.collection.decks, day.active.plan.topics if day.active.plan else ()),
-        gaps.latest(ctx.store.gap_ratings()),
+        gaps.latest(ctx.store.latest_gap_ratings()),
     )
     model = memory.replay(memory.Attempt(*a) for a in ctx.store.attempts() if a[1] <= ctx.today)
     weights = {
