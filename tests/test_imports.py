@@ -43,6 +43,20 @@ NOT_FOR_HELP = (
     "studycli.report",
     "studycli.ui.report_view",
     "studycli.ui.safe_markdown",
+    # nor the content, the core or any use case: help is signatures and docstrings
+    "studycli.content",
+    "studycli.deckcache",
+    "studycli.decks",
+    "studycli.plans",
+    "studycli.model",
+    "studycli.session",
+    "studycli.daily",
+    "studycli.stats",
+    "studycli.gaps",
+    "studycli.lint",
+    "studycli.mock",
+    "studycli.answers",
+    "studycli.cli.studying",
 )
 # Never needed for a check preview once the parsed-deck cache is warm: Markdown rendering and
 # parsing, syntax highlighting, the memory model and the report.
@@ -58,6 +72,16 @@ NOT_FOR_PREVIEW = (
     "studycli.report",
     "studycli.ui.report_view",
     "studycli.ui.safe_markdown",
+    # nor what other commands use: the linter, gap walks, mock rounds, card tools, backups
+    "studycli.lint",
+    "studycli.mock",
+    "studycli.usecases.cards",
+    "studycli.usecases.assessment",
+    "studycli.usecases.mock_round",
+    "studycli.usecases.backup",
+    "studycli.usecases.plan",
+    "studycli.usecases.settings",
+    "studycli.usecases.report",
 )
 
 
@@ -93,6 +117,7 @@ def test_help_imports_no_storage_parsers_or_report(tmp_path: Path) -> None:
     modules = loaded(["--help"], environment(tmp_path))
     assert "studycli.cli.check" in modules  # the probe did load the commands
     assert sorted(m for m in NOT_FOR_HELP if m in modules) == []
+    assert sorted(m for m in modules if m.startswith("studycli.usecases.")) == []
 
 
 def test_warm_check_preview_imports_no_markdown_model_or_report(tmp_path: Path) -> None:

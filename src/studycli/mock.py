@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from .model import Card, MockAnswer
-from .rules import PASS_QUALITY
+from .rules import MOCK_DEFAULT_MINUTES, PASS_QUALITY
 
-DEFAULT_MINUTES = 30
+DEFAULT_MINUTES = MOCK_DEFAULT_MINUTES
 MINUTES_PER_QUESTION = 3  # the sources' rhythm: 10 questions in 30 minutes, 2-4 minutes each
 
 # Weight of a card by its topic's gap rating (priority 0 dunno .. 3 know, as gaps.topic_priority).

@@ -34,3 +34,6 @@ MULTI_WRONG = 1
 RUBRIC_BANDS: tuple[tuple[float, int], ...] = ((1.0, 5), (0.75, 4), (0.5, 3))
 RUBRIC_SOME = 2
 RUBRIC_NONE = 1
+
+# `study mock`: the round's clock when --minutes is not given.
+MOCK_DEFAULT_MINUTES = 30

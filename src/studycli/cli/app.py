@@ -18,15 +18,14 @@ from rich.console import Console
 from rich.text import Text
 
 from .. import __version__, config
-from ..content import load_collection
 from ..errors import StudyError
-from ..model import Collection
 from ..ui.console import make_console, untrusted
-from ..usecases.context import Context
 from ..vocab import Severity
 
-if TYPE_CHECKING:  # imported when a command opens the store: `--help` needs no sqlite3
+if TYPE_CHECKING:  # imported when a command runs: `--help` needs no store, parser or use case
+    from ..model import Collection
     from ..store import Store
+    from ..usecases.context import Context
 
 HELP = """\
 Spaced-repetition study for AI / ML / LLM engineering interviews.
@@ -96,6 +95,8 @@ class Shell:
     def context(self, write: bool = True) -> Context:
         """The use cases' view of the world: a writable store, or a read-only one for commands
         that only look; the content with warnings about broken files said once; today."""
+        from ..usecases.context import Context
+
         store = self.store if write else self.reader
         settings = store.settings()
         collection = self.collection(settings)
@@ -103,6 +104,8 @@ class Shell:
         return Context(store, collection, settings, config.today())
 
     def collection(self, settings: dict[str, str]) -> Collection:
+        from ..content import load_collection
+
         return load_collection(config.content_dirs(settings), config.cache_path())
 
     def warn_content(self, collection: Collection) -> None:

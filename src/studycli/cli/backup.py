@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from ..usecases.backup import restore as restore_backup
 from .app import Shell, app, guarded
 
 
@@ -45,6 +44,8 @@ def restore(
     Refuses a file that is not a readable studycli store. To restore a JSON export instead, use
     `study import` on an empty store.
     """
+    from ..usecases.backup import restore as restore_backup  # not at the top: `--help` loads none
+
     result = restore_backup(file, lambda: shell.store)
     for moved in result.moved:
         shell.err.print(Text(f"moved {moved}", style="muted"), soft_wrap=True)

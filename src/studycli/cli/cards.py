@@ -6,20 +6,20 @@ import json
 import os
 import shlex
 import subprocess
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from ..errors import StudyError
-from ..lint import lint_paths
 from ..textsafe import write_json
 from ..ui.console import untrusted
-from ..usecases import cards
-from ..usecases.context import Context
 from . import complete
 from .app import Shell, app, guarded
+
+if TYPE_CHECKING:
+    from ..usecases.context import Context
 
 TopicOption = Annotated[list[str] | None, complete.topic_option()]
 AreaOption = Annotated[list[str] | None, complete.area_option()]
@@ -62,6 +62,8 @@ def find(
 
     `study show ID` then shows one card with its history; `study edit ID` opens it in your editor.
     """
+    from ..usecases import cards  # here, not at the top: `--help` loads no use case
+
     ctx = shell.context(write=False)
     found = cards.find(
         ctx, text, areas=area or [], topics=topic or [], due=due, new=new, leech=leech, suspended=suspended
@@ -105,6 +107,7 @@ def show(
 ) -> None:
     """One card as a session shows it, answer included, with every grade it was given."""
     from ..ui.cards_view import render_card
+    from ..usecases import cards  # here, not at the top: `--help` loads no use case
 
     ctx = shell.context(write=False)
     render_card(shell.out, cards.show(ctx, card_id), ctx.today)
@@ -129,6 +132,9 @@ def edit(
 
 def open_in_editor(shell: Shell, ctx: Context, card_id: str) -> int:
     """Open the card in the user's editor at its line, then lint the file; returns the errors."""
+    from ..lint import lint_paths
+    from ..usecases import cards  # here, not at the top: `--help` loads no use case
+
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
         raise StudyError("no editor: set VISUAL or EDITOR", "e.g. `export EDITOR=vi`, then try again")
@@ -177,6 +183,8 @@ def topics(
 
     The deck ids are what `--topic` takes in `check`, `review`, `gaps` and `find`.
     """
+    from ..usecases import cards  # here, not at the top: `--help` loads no use case
+
     ctx = shell.context(write=False)
     rows = cards.topics(ctx, area or [])
     if as_json:
@@ -219,6 +227,8 @@ def topics(
 @guarded
 def suspend(shell: Shell, card_ids: CardIds) -> None:
     """Never ask these cards again (until `study unsuspend`); their progress is kept as it is."""
+    from ..usecases import cards  # here, not at the top: `--help` loads no use case
+
     _report(shell, *cards.suspend(shell.context(), card_ids), "suspended", "already suspended")
 
 
@@ -226,6 +236,8 @@ def suspend(shell: Shell, card_ids: CardIds) -> None:
 @guarded
 def unsuspend(shell: Shell, card_ids: CardIds) -> None:
     """Ask these cards again, from where their schedule stood."""
+    from ..usecases import cards  # here, not at the top: `--help` loads no use case
+
     _report(shell, *cards.unsuspend(shell.context(), card_ids), "unsuspended", "was not suspended")
 
 
@@ -246,6 +258,8 @@ def undo(shell: Shell) -> None:
     recall, streak, lapses, the estimate). Run it again to take back the one before. Inside a
     check or review, `u` at the next prompt does the same for that session.
     """
+    from ..usecases import cards  # here, not at the top: `--help` loads no use case
+
     grade = cards.undo_last(shell.context())
     shell.out.print(
         Text.assemble(

@@ -8,14 +8,11 @@ import typer
 from rich.text import Text
 
 from .. import config
-from ..daily import minutes
 from ..errors import StudyError
 from ..ui.console import untrusted
-from ..usecases.check import follow_up_review, plan_check, start_plan_on_first_check
 from ..vocab import SessionKind
 from . import complete
 from .app import Shell, app, guarded
-from .studying import nothing_to_do, offer_review, print_preview, run_session, today_line
 
 
 @app.command()
@@ -76,6 +73,11 @@ def check(
     """
     if as_json and not preview:
         raise StudyError("--json goes with --preview", "use `study check --preview --json`")
+    # Imported here, not at the top: `study --help` lists every command without loading any.
+    from ..daily import minutes
+    from ..usecases.check import follow_up_review, plan_check, start_plan_on_first_check
+    from .studying import nothing_to_do, offer_review, print_preview, run_session, today_line
+
     ctx = shell.context(write=not preview)
     sitting = plan_check(ctx, size, new_ratio, topic or [], area or [])
     if preview:

@@ -8,12 +8,14 @@ printing an error into the user's prompt.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from .. import config
-from ..model import Collection
+
+if TYPE_CHECKING:
+    from ..model import Collection
 
 
 def _collection() -> Collection | None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
-from .. import gaps
-from ..usecases import assessment
-from ..usecases.context import Context
 from . import complete
 from .app import Shell, app, guarded
+
+if TYPE_CHECKING:
+    from ..usecases import assessment
+    from ..usecases.context import Context
 
 
 @app.command("gaps")
@@ -60,6 +61,8 @@ def gaps_command(
 
     When stdin is not a terminal, answers are read one key per line (k, u, d, s, b or q).
     """
+    from ..usecases import assessment  # not at the top: `--help` loads no use case
+
     ctx = shell.context(write=not summary)
     plan = assessment.prepare(ctx, area or [], topic or [], plan_to_date, only, include_rated)
     interrupted = False
@@ -79,8 +82,10 @@ def gaps_command(
 
 def _walk(shell: Shell, ctx: Context, plan: assessment.Assessment) -> bool:
     """Run the assessment; True if it was stopped with Ctrl-C (every answer so far is saved)."""
+    from .. import gaps
     from ..ui.gaps_view import run_walk
     from ..ui.prompt import KeyPrompter, LinePrompter
+    from ..usecases import assessment
 
     chosen = plan.chosen
     record = assessment.RatingRecorder(ctx, len(chosen))

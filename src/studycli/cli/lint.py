@@ -9,7 +9,6 @@ import typer
 from rich.text import Text
 
 from .. import config
-from ..content import load_collection
 from ..ui.console import untrusted
 from ..vocab import Severity
 from .app import Shell, app, guarded
@@ -33,6 +32,8 @@ def lint(
     store = shell.reader
     settings = store.settings()
     dirs = config.content_dirs(settings)
+    from ..content import load_collection  # not at the top: `--help` parses nothing
+
     collection = load_collection(dirs, config.cache_path())
     if paths:
         result = lint_paths(paths, dirs, collection)

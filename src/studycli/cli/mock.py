@@ -8,12 +8,11 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from .. import mock
 from ..errors import StudyError
+from ..rules import MOCK_DEFAULT_MINUTES
 from ..textsafe import write_json
 from . import complete
 from .app import Shell, app, guarded
-from .studying import stdin_is_terminal
 
 
 @app.command("mock")
@@ -22,7 +21,7 @@ def mock_command(
     shell: Shell,
     minutes: Annotated[
         int, typer.Option("--minutes", "-m", min=1, max=600, help="Length of the round.")
-    ] = mock.DEFAULT_MINUTES,
+    ] = MOCK_DEFAULT_MINUTES,
     count: Annotated[
         int | None,
         typer.Option(
@@ -71,6 +70,7 @@ def mock_command(
     if as_json and not preview:
         raise StudyError("--json goes with --preview", "use `study mock --preview --json`")
     from ..usecases.mock_round import MockRecorder, plan_round  # the memory model: only when used
+    from .studying import stdin_is_terminal
 
     ctx = shell.context(write=not preview)
     rnd = plan_round(

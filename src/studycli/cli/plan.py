@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from .. import config
-from ..daily import describe_cap
 from ..ui.console import untrusted
-from ..usecases.context import Context
-from ..usecases.plan import available_plans, change_plan, view_plan
 from . import complete
 from .app import Shell, app, guarded
-from .studying import interview_text
+
+if TYPE_CHECKING:
+    from ..usecases.context import Context
 
 
 @app.command()
@@ -50,6 +49,10 @@ def plan(
     the plan's material a week before the date, and every card is due once more in the last days
     before it.
     """
+    from ..daily import describe_cap  # not at the top: `--help` loads no use case
+    from ..usecases.plan import change_plan, view_plan
+    from .studying import interview_text
+
     start_date = config.parse_date(start, "--start") if start else None
     interview_day = config.parse_date(interview, "--interview") if interview else None
     writes = use is not None or start_date is not None or interview_day is not None
@@ -87,6 +90,8 @@ def plan(
 
 
 def _list_plans(shell: Shell, ctx: Context) -> None:
+    from ..usecases.plan import available_plans
+
     table = Table(title="Plans", title_justify="left")
     table.add_column("", width=1)
     table.add_column("name", style="accent", no_wrap=True)

@@ -8,11 +8,9 @@ import typer
 
 from .. import config
 from ..errors import StudyError
-from ..usecases.check import plan_review
 from ..vocab import SessionKind
 from . import complete
 from .app import Shell, app, guarded
-from .studying import nothing_to_do, print_preview, run_session, today_line
 
 
 @app.command()
@@ -50,6 +48,9 @@ def review(
     """
     if as_json and not preview:
         raise StudyError("--json goes with --preview", "use `study review --preview --json`")
+    from ..usecases.check import plan_review  # not at the top: `--help` loads no use case
+    from .studying import nothing_to_do, print_preview, run_session, today_line
+
     ctx = shell.context(write=not preview)
     sitting = plan_review(ctx, limit, topic or [], area or [])
     if preview:

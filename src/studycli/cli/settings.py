@@ -11,7 +11,6 @@ from rich.text import Text
 
 from .. import config
 from ..ui.console import untrusted
-from ..usecases.settings import effective, set_setting, unset_setting
 from .app import Shell, config_app, guarded
 
 
@@ -19,6 +18,8 @@ from .app import Shell, config_app, guarded
 @guarded
 def config_show(shell: Shell, ctx: typer.Context) -> None:
     """Show settings and where studycli reads and writes."""
+    from ..usecases.settings import effective  # not at the top: `--help` loads no use case
+
     if ctx.invoked_subcommand is not None:
         return
     context = shell.context(write=False)
@@ -64,6 +65,8 @@ def config_set(
     value: Annotated[str, typer.Argument(help="The new value.")],
 ) -> None:
     """Set a setting, e.g. `study config set decks ~/notes/decks`."""
+    from ..usecases.settings import set_setting
+
     stored = set_setting(shell.context(), key, value)
     shell.out.print(Text.assemble(Text(f"{key} = ", style="good"), untrusted(stored)))
 
@@ -72,5 +75,7 @@ def config_set(
 @guarded
 def config_unset(shell: Shell, key: Annotated[str, typer.Argument(help="The setting to remove.")]) -> None:
     """Remove a setting, going back to its default."""
+    from ..usecases.settings import unset_setting
+
     removed = unset_setting(shell.context(), key)
     shell.out.print(Text(f"{key} {'removed' if removed else 'was not set'}", style="good"))

@@ -17,11 +17,8 @@ from ..session import CheckRun, summarise
 from ..stats import due_outlook
 from ..textsafe import write_json
 from ..ui.console import untrusted
-from ..usecases.cards import leech_threshold
-from ..usecases.cards import suspend as suspend_cards
 from ..usecases.context import Context
 from ..usecases.day import Day
-from ..usecases.grading import Recorder
 from ..vocab import SessionStatus, Source
 from .app import Shell
 
@@ -82,6 +79,9 @@ def run_session(shell: Shell, day: Day, items: list[Item], kind: str, title: str
     session_id = store.start_session(kind, day.today, planned=len(items), plan_id=plan_id)
     states = dict(day.states)
     interactive = stdin_is_terminal()
+    from ..usecases.cards import leech_threshold  # a sitting, not a preview, needs these
+    from ..usecases.grading import Recorder
+
     threshold = leech_threshold(day.settings)
     record = Recorder(
         store,
@@ -168,6 +168,8 @@ def handle_leech(
         return
     if choice == "s":
         context = Context(shell.store, day.collection, day.settings, day.today)
+        from ..usecases.cards import suspend as suspend_cards
+
         suspend_cards(context, [card.id])
         dropped = run.drop(card.id)
         shell.out.print(
