@@ -757,3 +757,18 @@ def test_an_empty_or_foreign_file_is_refused_not_replaced(
         assert result.exit_code == 74, (args, result.output)
         assert fragment in result.output
     assert path.read_bytes() == data
+
+
+def test_a_reader_sees_one_snapshot_while_another_terminal_grades(tmp_path: Path) -> None:
+    """A read-only store reads the file in one read transaction (no copy of it): a grade written
+    meanwhile by a writer is not half-seen by a report in progress, and the next reader sees it."""
+    path = tmp_path / "progress.db"
+    with Store(path) as writer:
+        grade(writer, "t/alpha#a1", 4)
+        with Store(path, readonly=True) as reader:
+            before = reader.states()
+            assert list(before) == ["t/alpha#a1"]
+            grade(writer, "t/alpha#a2", 4)
+            assert reader.states() == before and len(reader.reviews()) == 1
+        with Store(path, readonly=True) as later:
+            assert sorted(later.states()) == ["t/alpha#a1", "t/alpha#a2"]

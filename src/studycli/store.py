@@ -20,11 +20,12 @@ How the store keeps its promises:
   a crash can leave behind, lets `report` and `gaps` run beside a check, and covers every writer
   (check, review, restore) with one rule at the one place a grade is written.
 * **Reading only**: `Store(path, readonly=True)` opens the file with SQLite's `mode=ro` (or
-  `immutable=1` on a read-only folder that holds no live WAL), copies it into memory with the
-  online backup API in one read transaction, and closes the file: commands that only read see one
-  consistent snapshot, never write a byte (no WAL switch, no migration, no backup), work on a
-  read-only folder or a backup copy, and a missing store reads as an empty one without creating it.
-  An older schema is migrated in the in-memory copy only.
+  `immutable=1` on a read-only folder that holds no live WAL) and reads it inside one read
+  transaction: commands that only read see one consistent snapshot, never write a byte (no WAL
+  switch, no migration, no backup), work on a read-only folder or a backup copy, and a missing
+  store reads as an empty one without creating it. An older schema (and a restore's source, with
+  `copy=True`) is copied into memory with the online backup API and changed there only; copying
+  every store, as this once did, cost a full read of the file on every preview and report.
 * **Backups**: the first writable open of a day runs `PRAGMA quick_check` and then keeps a copy
   (`backups/daily-YYYY-MM-DD.db`, the newest `KEEP_DAILY`), made with SQLite's online backup API.
   Migrations and restores take a copy first too. A damaged-database message names the newest one.
@@ -123,13 +124,16 @@ def _damaged(db: Path, what: str) -> StudyError:
 class Store:
     """An open progress database. Use as a context manager, or call `close()`.
 
-    `readonly=True` works on an in-memory snapshot of the file and never writes to it (see the
-    module docstring). `notices` holds things the user should hear about (moved-aside files).
+    `readonly=True` reads one consistent snapshot of the file and never writes to it (see the
+    module docstring); with `copy=True` the snapshot is a copy in memory, which may be changed. `notices` holds things the user should hear about (moved-aside files).
     """
 
-    def __init__(self, path: Path, *, clock: Callable[[], str] = _now, readonly: bool = False) -> None:
+    def __init__(
+        self, path: Path, *, clock: Callable[[], str] = _now, readonly: bool = False, copy: bool = False
+    ) -> None:
         self.path = path
         self.readonly = readonly
+        self._copy = copy  # readonly: work on a copy in memory (a restore's source is re-stamped)
         self.notices: list[str] = []
         self._clock = clock
         self._store_id = 0
@@ -244,6 +248,13 @@ class Store:
                 leftover.unlink(missing_ok=True)
 
     def _open_readonly(self) -> sqlite3.Connection:
+        """A read-only view of the store that never writes to the data folder.
+
+        The file is read inside one read transaction, which is one consistent snapshot however
+        long the command takes, even while another terminal writes (WAL). Only a store of an older
+        schema is copied into memory, where it is migrated without touching the file: copying
+        every store would cost a full read of it on every `check --preview` and `report`.
+        """
         memory = sqlite3.connect(":memory:", isolation_level=None)
         try:
             with self._errors():
@@ -260,21 +271,32 @@ class Store:
                         f"database ({reason}); a command that writes will move it aside"
                     )
                 try:
-                    source = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+                    source = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+                    source.execute("BEGIN")  # the snapshot starts at the first read below
                     source.execute("PRAGMA user_version").fetchone()
                 except sqlite3.OperationalError as exc:
                     if "unable to open" not in str(exc):
                         raise
                     # A read-only folder and no -shm: no program can be writing, read the file as is
-                    source = sqlite3.connect(uri.replace("mode=ro", "immutable=1"), uri=True)
+                    source = sqlite3.connect(
+                        uri.replace("mode=ro", "immutable=1"), uri=True, isolation_level=None
+                    )
+                    source.execute("BEGIN")
                 try:
                     version = self._identify(source)
-                    source.backup(memory)  # one step: one consistent snapshot
-                finally:
+                    in_memory = self._copy or version < SCHEMA_VERSION
+                    if in_memory:
+                        source.backup(memory)  # changed (migrated) in memory: the file stays as it is
+                except BaseException:
                     source.close()
-                self._conn = memory
-                if version < SCHEMA_VERSION:
+                    raise
+                if in_memory:
+                    source.close()
+                    self._conn = memory
                     self._migrate(memory, backups=False)
+                else:
+                    memory.close()
+                    memory = self._conn = source
                 if storefiles.header_anomaly(self.path, header):
                     self._quick_check()
         except BaseException:

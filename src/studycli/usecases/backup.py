@@ -30,7 +30,7 @@ def restore(file: Path, open_store: Callable[[], Store]) -> Restored:
 
     if not file.is_file():
         raise StudyError(f"no such file: {file}", f"backups live in {backup_dir(config.db_path())}")
-    with Store(file, readonly=True) as source:
+    with Store(file, readonly=True, copy=True) as source:
         problems = source.quick_check()
         if problems != ["ok"]:
             raise StudyError(f"{file} is damaged ({'; '.join(problems)}); nothing was restored")
