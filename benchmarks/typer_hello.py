@@ -1,6 +1,6 @@
 """The anchor for `study --help`: the two-command hello world from Typer's documentation.
 
-    python benchmarks/typer_hello.py --help
+python benchmarks/typer_hello.py --help
 """
 
 import typer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -9,6 +10,7 @@ import fsrs
 import pytest
 
 from studycli import memory
+from studycli.stepcache import StepCache
 
 D0 = date(2026, 1, 5)
 
@@ -84,3 +86,74 @@ def test_replay_reusing_steps_equals_reviewing_every_card_in_turn() -> None:
     replayed = {cid: card.to_dict() for cid, card in memory.replay(attempts).items()}
     assert replayed == _replay_one_by_one(attempts)
     assert len(replayed) == 41
+
+
+def _history(seed: int, cards: int = 30) -> list[memory.Attempt]:
+    rng = random.Random(seed)
+    attempts = []
+    for card in range(cards):
+        day = D0
+        for _ in range(rng.randint(1, 6)):
+            attempts.append(memory.Attempt(f"c{card}", day, rng.randint(0, 5)))
+            day += timedelta(days=rng.choice([0, 1, 3, 8, 20]))
+    return sorted(attempts, key=lambda a: a.day)
+
+
+def _fields(model: dict[str, fsrs.Card]) -> dict[str, tuple[object, ...]]:
+    return {
+        cid: (c.state, c.step, c.stability, c.difficulty, c.due, c.last_review) for cid, c in model.items()
+    }
+
+
+def test_saved_steps_give_the_same_replay_without_calling_py_fsrs(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "cache" / "fsrs-steps.json"
+    attempts = _history(3)
+    first = StepCache(path)
+    expected = memory.replay(attempts, first.steps)
+    assert _fields(expected) == _fields(memory.replay(attempts))  # the cache changes nothing
+    first.save()
+    calls = []
+    real = memory.scheduler().review_card
+    monkeypatch.setattr(memory.scheduler(), "review_card", lambda *a, **k: calls.append(1) or real(*a, **k))
+    again = StepCache(path)
+    assert _fields(memory.replay(attempts, again.steps)) == _fields(expected)
+    assert calls == []  # every step came from the file
+    more = [*attempts, memory.Attempt("c0", D0 + timedelta(days=400), 4)]
+    memory.replay(more, again.steps)
+    assert len(calls) == 1  # only the new step was computed
+    again.save()
+    assert len(StepCache(path).steps) == len(again.steps)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d["memories"][0].__setitem__(2, float("nan")),  # a stability that is not a number
+        lambda d: d["memories"][0].__setitem__(0, 9),  # no such FSRS state
+        lambda d: d["steps"][0].__setitem__(3, 10**6),  # points past the memories
+        lambda d: d["steps"][0].__setitem__(2, 7),  # no such rating
+        lambda d: d["steps"][0].__setitem__(4, "1"),  # an offset of the wrong type
+        lambda d: d.__setitem__("format", "studycli-fsrs-steps/0"),  # another version's file
+        lambda d: d.__setitem__("steps", {}),
+    ],
+)
+def test_a_damaged_or_foreign_step_file_is_ignored_whole(tmp_path, damage) -> None:
+    path = tmp_path / "fsrs-steps.json"
+    attempts = _history(5)
+    cache = StepCache(path)
+    expected = memory.replay(attempts, cache.steps)
+    cache.save()
+    data = json.loads(path.read_text())
+    damage(data)
+    path.write_text(json.dumps(data))
+    reread = StepCache(path)
+    assert reread.steps == {}
+    assert _fields(memory.replay(attempts, reread.steps)) == _fields(expected)
+
+
+def test_an_unreadable_step_file_is_ignored(tmp_path) -> None:
+    path = tmp_path / "fsrs-steps.json"
+    path.write_bytes(b"\x80garbage")
+    assert StepCache(path).steps == {}
+    path.write_text("[" * 100_000)
+    assert StepCache(path).steps == {}

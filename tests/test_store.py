@@ -348,3 +348,20 @@ def test_latest_gap_ratings_in_sql_match_the_pure_rule(tmp_path: Path, ratings) 
     assert gaps.latest(store.latest_gap_ratings()) == gaps.latest(store.gap_ratings())
     assert len(store.latest_gap_ratings()) == len(gaps.latest(store.gap_ratings()))
     store.close()
+
+
+def test_grades_are_the_review_log_without_the_schedule(store_factory) -> None:
+    """The report reads `grades()`; it must hold exactly the facts of `reviews()`, undone grades
+    left out as there, from `since` on."""
+    store = store_factory()
+    grade(store, "d#1", 4, date(2026, 3, 1), session=None)
+    grade(store, "d#1", 2, date(2026, 3, 2))
+    grade(store, "d#1", 5, date(2026, 3, 2), repeat=True)
+    grade(store, "d#2", 3, date(2026, 3, 3))
+    store.undo(store.last_grade(date(2026, 3, 3)).id, session_id=None, day=date(2026, 3, 3))
+    facts = [
+        (r.id, r.session_id, r.day, r.card_id, r.deck_id, r.source, r.quality, r.seconds, r.repeat)
+        for r in store.reviews()
+    ]
+    assert [tuple(g) for g in store.grades()] == facts and len(facts) == 3
+    assert [tuple(g) for g in store.grades(since=date(2026, 3, 2))] == facts[1:]

@@ -67,6 +67,11 @@ def cache_path(env: Mapping[str, str] | None = None) -> Path:
     return data_dir(env) / "cache" / "decks.json"
 
 
+def step_cache_path(env: Mapping[str, str] | None = None) -> Path:
+    """FSRS replay steps kept across runs (`stepcache`), beside the deck cache."""
+    return data_dir(env) / "cache" / "fsrs-steps.json"
+
+
 # Dates a person can mean. Outside them, date arithmetic (a 13-week activity map, a plan's last
 # week) would overflow Python's date range at year 1 or 9999: a clear message instead.
 MIN_DATE = date(1900, 1, 1)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import overload
+from typing import NamedTuple, Protocol, overload
 
 from .vocab import Rating, SessionKind, SessionStatus, Severity, Source
 
@@ -354,6 +354,40 @@ class GapRating:
     day: date
     session_id: int | None = None
     seq: int = 0  # insertion order, breaks ties between ratings given on the same day
+
+
+class LoggedGrade(Protocol):
+    """What the report and statistics read of a grade: a `ReviewRow` or a lighter `Grade`."""
+
+    @property
+    def session_id(self) -> int | None: ...
+    @property
+    def day(self) -> date: ...
+    @property
+    def card_id(self) -> str: ...
+    @property
+    def deck_id(self) -> str: ...
+    @property
+    def source(self) -> Source: ...
+    @property
+    def quality(self) -> int: ...
+    @property
+    def repeat(self) -> bool: ...
+
+
+class Grade(NamedTuple):
+    """A grade without the schedule before and after it: how the report reads the log window
+    (16,000 rows at 20,000 cards), where two `CardState`s per row were most of the cost."""
+
+    id: int
+    session_id: int | None
+    day: date
+    card_id: str
+    deck_id: str
+    source: Source
+    quality: int
+    seconds: float | None
+    repeat: bool
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ Markdown must paste into notes as valid tables).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from . import daily, gaps, memory, mock, stats
-from .model import CardState, Deck, GapRating, MockAnswer, Plan, ReviewRow, SessionRow
+from .model import CardState, Deck, GapRating, LoggedGrade, MockAnswer, Plan, SessionRow
 from .plans import checkpoints as dated_checkpoints
 from .plans import position
 from .textsafe import md_code, md_text
@@ -44,7 +44,7 @@ class ReportInputs:
     today: date
     decks: Sequence[Deck]  # every deck the user can see (the area filter is applied here)
     states: Mapping[str, CardState]
-    reviews: Sequence[ReviewRow]
+    reviews: Sequence[LoggedGrade]  # the window the report looks at (`Store.grades`)
     sessions: Sequence[SessionRow]
     ratings: Sequence[GapRating]
     plan: Plan | None = None
@@ -58,6 +58,7 @@ class ReportInputs:
     graded_sessions: frozenset[int] | None = None  # sessions with a grade that counts (None: all)
     suspended: frozenset[str] = frozenset()  # never asked: out of due counts, listed on their own
     mock_answers: Sequence[MockAnswer] = ()  # every mock-round answer (`study mock`)
+    fsrs_steps: MutableMapping[memory.StepKey, memory.Step] | None = None  # replay steps known already
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def build(inp: ReportInputs) -> Report:
     since = inp.since or today - timedelta(days=RECALL_DAYS - 1)
     decks = [d for d in inp.decks if inp.area is None or d.area == inp.area]
     deck_ids = {d.id for d in decks}
-    card_ids = {c.id for d in decks for c in d.cards}
+    card_ids = {cid for d in decks for cid in d.card_ids}
     deck_area = {d.id: d.area for d in inp.decks}
     states = {cid: s for cid, s in inp.states.items() if cid in card_ids and cid not in inp.suspended}
     reviews = [r for r in inp.reviews if r.deck_id in deck_ids] if inp.area else list(inp.reviews)
@@ -194,7 +195,7 @@ def build(inp: ReportInputs) -> Report:
     if inp.plan is not None:
         plan = inp.plan
         plan_topic_ids = set(plan.topics)  # once: Plan.topics is recomputed on each access
-        plan_cards = {c.id for d in inp.decks if d.id in plan_topic_ids for c in d.cards}
+        plan_cards = {cid for d in inp.decks if d.id in plan_topic_ids for cid in d.card_ids}
         checked_today = any(
             s.kind == SessionKind.CHECK and s.day == today and s.status == SessionStatus.COMPLETED
             for s in inp.sessions
@@ -244,7 +245,7 @@ def build(inp: ReportInputs) -> Report:
     )
     areas: list[AreaRow] = []
     for area in area_names:
-        area_cards = [c.id for d in decks if d.area == area for c in d.cards]
+        area_cards = [cid for d in decks if d.area == area for cid in d.card_ids]
         sub = readiness_rows.get(area, gaps.AreaReadiness(area, 0, 0, 0, 0))
         rated = sub.know + sub.unsure + sub.dunno
         areas.append(
@@ -268,21 +269,26 @@ def build(inp: ReportInputs) -> Report:
     fc = stats.forecast(states, today, FORECAST_DAYS, card_ids)
     due_30 = stats.due_within(states, today, RECALL_DAYS, card_ids)
     heat = stats.heatmap((r.day for r in reviews), today, HEATMAP_WEEKS, inp.since)
-    cards = {c.id: c for d in decks for c in d.cards}
+    deck_of = {cid: d for d in decks for cid in d.card_ids}  # the few cards named are decoded
+
+    def question(cid: str) -> str:
+        card = deck_of[cid].card(cid)
+        return card.question if card is not None else ""
+
     leeches = tuple(
-        Leech(s.card_id, cards[s.card_id].deck_id, cards[s.card_id].question, s.lapses, s.ef)
+        Leech(s.card_id, deck_of[s.card_id].id, question(s.card_id), s.lapses, s.ef)
         for s in stats.leeches(states, card_ids)
     )
     held = tuple(
         Leech(
             cid,
-            cards[cid].deck_id,
-            cards[cid].question,
+            deck_of[cid].id,
+            question(cid),
             inp.states[cid].lapses if cid in inp.states else 0,
             inp.states[cid].ef if cid in inp.states else 2.5,
         )
         for cid in sorted(inp.suspended)
-        if cid in cards
+        if cid in deck_of
     )
 
     overdue = sum(1 for s in states.values() if s.due is not None and s.due < today)
@@ -387,7 +393,7 @@ def _interview(inp: ReportInputs, limits: daily.Limits) -> Interview:
     unseen = 0
     needed: int | None = None
     if plan is not None:
-        plan_cards = [c.id for d in inp.decks if d.id in set(plan.topics) for c in d.cards]
+        plan_cards = [cid for d in inp.decks if d.id in set(plan.topics) for cid in d.card_ids]
         left = sum(1 for cid in plan_cards if cid not in inp.states)
         days = (deadline - inp.today).days + 1
         if left and days > 0:
@@ -407,8 +413,10 @@ def _interview(inp: ReportInputs, limits: daily.Limits) -> Interview:
 
 def _retention(inp: ReportInputs, decks: Sequence[Deck], interview: date | None) -> Retention:
     """The FSRS estimate over every card seen in scope, overall and per area."""
-    in_scope = {c.id: d.area for d in decks for c in d.cards}
-    model = memory.replay(a for a in inp.attempts if a.card_id in in_scope and a.day <= inp.today)
+    in_scope = {cid: d.area for d in decks for cid in d.card_ids}
+    model = memory.replay(
+        (a for a in inp.attempts if a.card_id in in_scope and a.day <= inp.today), inp.fsrs_steps
+    )
     at = interview if interview is not None and interview >= inp.today else None
     overall = memory.estimate(model, inp.today, at, model.keys())
     areas: list[AreaRetention] = []

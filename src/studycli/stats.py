@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
-from .model import CardState, ReviewRow, SessionRow
+from .model import CardState, LoggedGrade, SessionRow
 from .rules import LEECH_LAPSES, MIN_EF, PASS_QUALITY
 from .vocab import SessionKind, Source
 
@@ -48,11 +49,13 @@ def due_outlook(
 # - Day boundaries are the `day` each review was logged under (the study day, which honours
 #   STUDY_TODAY), never wall-clock timestamps.
 
+G = TypeVar("G", bound=LoggedGrade)
+
 RECALLED = PASS_QUALITY
 EF_FLOOR = MIN_EF
 
 
-def first_attempts(reviews: Iterable[ReviewRow]) -> list[ReviewRow]:
+def first_attempts(reviews: Iterable[G]) -> list[G]:
     return [r for r in reviews if not r.repeat]
 
 
@@ -71,7 +74,7 @@ class Tally:
 
 
 def recall_by(
-    reviews: Iterable[ReviewRow], key: Callable[[ReviewRow], str | None], since: date, until: date
+    reviews: Iterable[LoggedGrade], key: Callable[[LoggedGrade], str | None], since: date, until: date
 ) -> dict[str, Tally]:
     """First-attempt recall grouped by `key` (deck, area, …) over the days since..until inclusive."""
     tallies: dict[str, Tally] = {}
@@ -95,12 +98,12 @@ class SessionScore:
     review: Tally
 
 
-def session_scores(sessions: Iterable[SessionRow], reviews: Iterable[ReviewRow]) -> list[SessionScore]:
+def session_scores(sessions: Iterable[SessionRow], reviews: Iterable[LoggedGrade]) -> list[SessionScore]:
     """Per knowledge check (oldest first): first-attempt score overall, on new cards and on reviews.
 
     Checks in which nothing was graded (stopped at the first card) are left out.
     """
-    by_session: dict[int, list[ReviewRow]] = {}
+    by_session: dict[int, list[LoggedGrade]] = {}
     for r in reviews:
         if r.session_id is not None and not r.repeat:
             by_session.setdefault(r.session_id, []).append(r)

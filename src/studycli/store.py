@@ -53,7 +53,7 @@ from typing import Any, TextIO
 from . import storefiles
 from .errors import GradeConflict, StudyError
 from .exportcheck import EXPORT_FORMAT, EXPORT_VERSION, TABLE_OF, validate
-from .model import CardState, GapRating, MockAnswer, ReviewRow, SessionRow
+from .model import CardState, GapRating, Grade, MockAnswer, ReviewRow, SessionRow
 from .schema import BASE_TABLES, MAX_SECONDS, MIGRATIONS, SCHEMA_VERSION
 from .vocab import Rating, SessionKind, SessionStatus, Source
 
@@ -706,6 +706,36 @@ class Store:
             params = (since.isoformat(),)
         return [_review(row) for row in self._query(sql + " ORDER BY id", params)]
 
+    def grades(self, since: date | None = None) -> list[Grade]:
+        """The review log as it counts (undone grades left out), without the schedule before and
+        after each grade: what the report reads, as plain tuples."""
+        sql = (
+            "SELECT id, session_id, day, card_id, deck_id, source, quality, seconds, repeat FROM reviews"
+            f" WHERE {_EFFECTIVE}"
+        )
+        params: tuple[Any, ...] = ()
+        if since is not None:
+            sql += " AND day >= ?"
+            params = (since.isoformat(),)
+        with self._errors():
+            rows = self._conn.execute(sql + " ORDER BY id", params).fetchall()
+        days: dict[str, date] = {}
+        sources = {s.value: s for s in Source}
+        return [
+            Grade(
+                rid,
+                sid,
+                days.get(day) or days.setdefault(day, date.fromisoformat(day)),
+                cid,
+                did,
+                sources[src],
+                quality,
+                sec,
+                bool(rep),
+            )
+            for rid, sid, day, cid, did, src, quality, sec, rep in rows
+        ]
+
     def recent_grades(self, since: date) -> list[tuple[date, str, Source, bool, float | None]]:
         """(day, card id, source, repeat, seconds) of every grade that counts from `since` on, oldest
         first: what today's caps and the timing estimate need, without building review rows."""
@@ -724,10 +754,15 @@ class Store:
     def attempts(self) -> list[tuple[str, date, int]]:
         """Every first attempt (same-check repeats left out) as (card id, day, quality), oldest first:
         the input of the recall estimate, read as plain tuples because it is the whole log."""
-        rows = self._query(
-            f"SELECT card_id, day, quality FROM reviews WHERE repeat = 0 AND {_EFFECTIVE} ORDER BY id"
-        )
-        return [(row[0], date.fromisoformat(row[1]), row[2]) for row in rows]
+        with self._errors():
+            rows = self._conn.execute(
+                f"SELECT card_id, day, quality FROM reviews WHERE repeat = 0 AND {_EFFECTIVE} ORDER BY id"
+            ).fetchall()
+        days: dict[str, date] = {}
+        return [
+            (cid, days.get(day) or days.setdefault(day, date.fromisoformat(day)), quality)
+            for cid, day, quality in rows
+        ]
 
     def history(self, card_id: str) -> list[tuple[ReviewRow, bool]]:
         """Every grade a card was given, oldest first, each with whether it was undone."""

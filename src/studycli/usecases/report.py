@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from .. import memory, report, stats
+from .. import config, memory, report, stats
 from ..errors import StudyError
+from ..stepcache import StepCache
 from .context import Context
 from .day import load_day
 from .scope import resolve_areas
@@ -21,12 +22,13 @@ def build_report(ctx: Context, since: date | None, area: str | None) -> report.R
     scope = {d.id: d for d in ctx.collection.decks if area_name is None or d.area == area_name}
     # Only the window the report looks at: the recall and check window and the activity map.
     window = min(since or ctx.today, stats.heatmap((), ctx.today, report.HEATMAP_WEEKS).start)
-    return report.build(
+    steps = StepCache(config.step_cache_path())
+    built = report.build(
         report.ReportInputs(
             today=ctx.today,
             decks=ctx.collection.decks,
             states=day.states,
-            reviews=store.reviews(since=window),
+            reviews=store.grades(since=window),
             sessions=store.sessions(),
             ratings=store.gap_ratings(),
             plan=day.active.plan,
@@ -40,5 +42,8 @@ def build_report(ctx: Context, since: date | None, area: str | None) -> report.R
             graded_sessions=frozenset(store.graded_sessions()),
             suspended=day.suspended,
             mock_answers=store.mock_answers(),
+            fsrs_steps=steps.steps,
         )
     )
+    steps.save()
+    return built
