@@ -1,6 +1,6 @@
 """Paired comparison with Anki's own library on collections of the same size.
 
-    python benchmarks/anki_compare.py [--cards 20000] [--runs 7] [--anki-python PATH]
+    python benchmarks/anki_compare.py [--cards 20000] [--runs 7] [--anki-python PATH] [--keep DIR]
 
 Needs the `anki` package (it installs from the package index: `pip install anki`), in this Python
 or in the one given by `--anki-python` (a separate venv keeps it out of studycli's). Builds, in a
@@ -12,10 +12,14 @@ temporary folder:
   like a year of daily study, the rest new.
 
 Then it times, in alternating fresh processes (so neither side gets a warmer machine), what a
-person waits for: studycli's `study check --preview --json` (parse cache warm) against opening the
-Anki collection and building its queue (`get_queued_cards`), and `study report --format json`
-against Anki's statistics for the deck (the backend's `graphs`, its stats screen's data). Prints
-the medians and the ratios. Wall time includes the interpreter start on both sides.
+person waits for, against the anchors issue #13 names: `study check --preview --json` with its
+caches warm and with none (the first run after an install or a parser change) against opening
+the Anki collection and building its queue (`get_queued_cards`); `study report --format json`
+against that queue time (the target) and against Anki's statistics data (the backend's
+`graphs`); and `study --help` against Typer's two-command hello world (`typer_hello.py`). Prints
+medians, ratios, the targets and each side's peak resident memory. Wall time includes the
+interpreter start on both sides. `--keep DIR` builds both collections in DIR and reuses them
+(a 100,000-card Anki build takes minutes).
 """
 
 from __future__ import annotations
@@ -23,12 +27,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -86,10 +92,43 @@ ANKI_STATS = textwrap.dedent(
 )
 
 
-def timed(argv: list[str], env: dict[str, str] | None = None) -> float:
+def timed(
+    argv: list[str], env: dict[str, str] | None = None, before: Callable[[], None] | None = None
+) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one fresh process (`before` runs first, untimed)."""
+    if before is not None:
+        before()
     started = time.perf_counter()
-    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        error = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"{' '.join(argv)} failed: {error}")
+    if proc.stderr:
+        proc.stderr.close()
+    return wall, usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+def build(root: Path, cards: int, decks: int, anki_python: str) -> dict[str, str]:
+    """Both collections under `root`, reused when already there (a 100k Anki build is slow)."""
+    import run as generator  # benchmarks/run.py
+
+    env = generator.environment(root)
+    study = [sys.executable, "-m", "studycli"]
+    if not (root / "history.json").exists():
+        deck_ids = generator.write_decks(root / "decks", decks, cards)
+        generator.write_plan(root / "plans", deck_ids)
+        export = generator.simulate_year(deck_ids, cards // decks)
+        (root / "history.json").write_text(json.dumps(export), encoding="utf-8")
+        subprocess.run(
+            [*study, "import", str(root / "history.json")], env=env, check=True, stdout=subprocess.DEVNULL
+        )
+    anki_path = root / "anki" / "collection.anki2"
+    if not anki_path.exists():
+        anki_path.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([anki_python, "-c", ANKI_BUILD, str(anki_path), str(cards)], check=True)
+    return env
 
 
 def main() -> int:
@@ -98,48 +137,93 @@ def main() -> int:
     parser.add_argument("--decks", type=int, default=200)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--anki-python", default=sys.executable, help="a Python that has `anki` installed")
+    parser.add_argument(
+        "--keep", type=Path, help="build both collections here and reuse them on the next run"
+    )
+    parser.add_argument("--measure-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     check = subprocess.run([args.anki_python, "-c", "import anki"], capture_output=True)
     if check.returncode != 0:
         print("anki is not installed for", args.anki_python, "- `pip install anki` (or --anki-python)")
         return 2
 
+    if args.measure_only is None:
+        root = args.keep or Path(tempfile.mkdtemp(prefix="studycli-vs-anki-"))
+        root.mkdir(parents=True, exist_ok=True)
+        build(root, args.cards, args.decks, args.anki_python)
+        # Measured from a small fresh process: a child's peak memory counts what it inherits at
+        # fork, and this one now holds a simulated year of history.
+        argv = [sys.executable, __file__, "--measure-only", str(root), "--cards", str(args.cards)]
+        argv += ["--runs", str(args.runs), "--anki-python", args.anki_python]
+        return subprocess.run(argv, check=False).returncode
+    root = args.measure_only
     import run as generator  # benchmarks/run.py
 
-    root = Path(tempfile.mkdtemp(prefix="studycli-vs-anki-"))
-    deck_ids = generator.write_decks(root / "decks", args.decks, args.cards)
-    generator.write_plan(root / "plans", deck_ids)
-    export = generator.simulate_year(deck_ids, args.cards // args.decks)
-    (root / "history.json").write_text(json.dumps(export), encoding="utf-8")
     env = generator.environment(root)
-    study = [sys.executable, "-m", "studycli"]
-    subprocess.run(
-        [*study, "import", str(root / "history.json")], env=env, check=True, stdout=subprocess.DEVNULL
-    )
     anki_path = str(root / "anki" / "collection.anki2")
-    (root / "anki").mkdir()
-    subprocess.run([args.anki_python, "-c", ANKI_BUILD, anki_path, str(args.cards)], check=True)
-    timed([*study, "check", "--preview", "--json"], env)  # warm the parse cache once
+    study = [sys.executable, "-m", "studycli"]
+    caches = Path(env["STUDY_HOME"]) / "cache"
+    timed([*study, "check", "--preview", "--json"], env)  # warm the caches once
+    timed([*study, "report", "--format", "json"], env)
 
-    pairs = {
-        "queue: check --preview --json vs get_queued_cards": (
+    def no_caches() -> None:
+        shutil.rmtree(caches, ignore_errors=True)
+
+    queue = [args.anki_python, "-c", ANKI_QUEUE, anki_path]
+    pairs: list[tuple[str, list[str], Callable[[], None] | None, list[str], str]] = [
+        (
+            "check --preview --json, caches warm",
             [*study, "check", "--preview", "--json"],
-            [args.anki_python, "-c", ANKI_QUEUE, anki_path],
+            None,
+            queue,
+            "<= 1.0x",
         ),
-        "stats: report --format json vs backend graphs": (
+        (
+            "check --preview --json, no caches",
+            [*study, "check", "--preview", "--json"],
+            no_caches,
+            queue,
+            "<= 2.5x",
+        ),
+        (
+            "report --format json (vs Anki's queue)",
             [*study, "report", "--format", "json"],
-            [args.anki_python, "-c", ANKI_STATS, anki_path],
+            None,
+            queue,
+            "<= 1.2x",
         ),
-    }
-    print(f"{args.cards} cards each ({len(export['reviews'])} studycli reviews), {args.runs} paired runs")
-    for name, (ours, theirs) in pairs.items():
-        a: list[float] = []
-        b: list[float] = []
+        (
+            "report --format json (vs Anki's stats data)",
+            [*study, "report", "--format", "json"],
+            None,
+            [args.anki_python, "-c", ANKI_STATS, anki_path],
+            "",
+        ),
+        (
+            "study --help (vs Typer's hello world)",
+            [*study, "--help"],
+            None,
+            [sys.executable, str(HERE / "typer_hello.py"), "--help"],
+            "<= 1.2x",
+        ),
+    ]
+    reviews = json.loads((root / "history.json").read_text())["reviews"]
+    print(
+        f"{args.cards} cards each ({len(reviews)} studycli reviews), {args.runs} alternating pairs, medians"
+    )
+    print(f"{'':46} {'studycli':>9} {'anchor':>9} {'ratio':>7} {'target':>8} {'peak MiB':>14}")
+    for name, ours, prepare, theirs, target in pairs:
+        a: list[tuple[float, float]] = []
+        b: list[tuple[float, float]] = []
         for _ in range(args.runs):  # alternate, so load on the machine hits both alike
-            a.append(timed(ours, env))
+            a.append(timed(ours, env, prepare))
             b.append(timed(theirs, dict(os.environ)))
-        ma, mb = statistics.median(a), statistics.median(b)
-        print(f"{name:55} studycli {ma:6.3f} s  anki {mb:6.3f} s  ratio {ma / mb:5.2f}x")
+        if prepare is not None:  # leave the caches warm for the next pair
+            timed(ours, env)
+        ma = statistics.median(w for w, _ in a)
+        mb = statistics.median(w for w, _ in b)
+        peaks = f"{max(m for _, m in a):.0f} / {max(m for _, m in b):.0f}"
+        print(f"{name:46} {ma:8.3f}s {mb:8.3f}s {ma / mb:6.2f}x {target:>8} {peaks:>14}")
     return 0
 
 

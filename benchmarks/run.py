@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -232,7 +233,7 @@ def gap_history(deck_ids: list[str], sessions: list[dict], rng: random.Random) -
 
 
 def measure(args: list[str], env: dict[str, str], runs: int, cache: Path) -> dict:
-    """One cold run (no parsed-deck cache) then `runs` warm runs, each in a fresh process."""
+    """One cold run (no caches: parsed decks, FSRS steps) then `runs` warm runs, each in a fresh process."""
 
     def once() -> tuple[float, float]:
         started = time.perf_counter()
@@ -250,7 +251,7 @@ def measure(args: list[str], env: dict[str, str], runs: int, cache: Path) -> dic
             raise SystemExit(f"study {' '.join(args)} exited {code}: {error}")
         return wall, usage.ru_maxrss / 1024  # Linux reports KiB
 
-    cache.unlink(missing_ok=True)
+    shutil.rmtree(cache, ignore_errors=True)
     cold, cold_peak = once()
     warm = [once() for _ in range(runs)]
     walls = [w for w, _ in warm]
@@ -278,7 +279,7 @@ def environment(root: Path) -> dict[str, str]:
 def measure_all(root: Path, runs: int) -> None:
     """Runs in its own small process: a child's peak memory counts what it inherits at fork."""
     env = environment(root)
-    cache = root / "home" / "cache" / "decks.json"
+    cache = root / "home" / "cache"  # the parsed decks and the FSRS replay steps
     results = {name: measure(args, env, runs, cache) for name, args in COMMANDS.items()}
     width = max(map(len, results))
     print(f"\n{'command':<{width}}  cold s  median s   min s   peak MiB   (warm runs: {runs})")

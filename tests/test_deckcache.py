@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,7 @@ from studycli.content import load_collection
 from studycli.model import LazyCards
 from studycli.session import CheckRequest, build_check, resolve
 
-from .conftest import ALPHA, BETA, write
+from .conftest import ALPHA, BETA, PLAN, write
 
 
 def dirs_for(root: Path) -> ContentDirs:
@@ -97,3 +98,55 @@ def test_a_warm_load_decodes_only_the_decks_whose_cards_are_asked(tmp_path) -> N
     items = build_check(CheckRequest(date(2026, 3, 2), size=1, new_ratio=1.0), decks, {}, ["t/alpha"])
     assert [i.card.deck_id for i in items] == ["t/alpha"] and not lazy["t/beta"].decoded
     assert warm == cold
+
+
+def _plans_dirs(root: Path) -> ContentDirs:
+    return ContentDirs(decks=((root / "decks", False),), plans=((root / "plans", False),))
+
+
+def _counting_plan_parser(monkeypatch) -> list[Path]:
+    calls: list[Path] = []
+    real = content_module.load_plan_file
+
+    def spy(path, root, bundled, known=None, areas=None):
+        calls.append(path)
+        return real(path, root, bundled, known, areas)
+
+    monkeypatch.setattr(content_module, "load_plan_file", spy)
+    return calls
+
+
+def test_plans_are_cached_and_reparsed_when_they_or_the_decks_they_name_change(tmp_path, monkeypatch) -> None:
+    """A warm run parses no YAML; a plan naming a deck that appears later is re-checked."""
+    write(tmp_path, "decks/t/alpha.md", ALPHA)
+    plan = write(tmp_path, "plans/starter.yaml", PLAN)  # names t/alpha and t/beta
+    cache = tmp_path / "cache.json"
+    calls = _counting_plan_parser(monkeypatch)
+    first = load_collection(_plans_dirs(tmp_path), cache)
+    assert any("t/beta" in d.message for d in first.diagnostics)  # not a deck yet
+    second = load_collection(_plans_dirs(tmp_path), cache)
+    assert calls == [plan] and second == first  # served from the cache, equal field for field
+    write(tmp_path, "decks/t/beta.md", BETA)
+    third = load_collection(_plans_dirs(tmp_path), cache)
+    assert calls == [plan, plan]  # the deck set changed: the plan is checked again
+    assert not any("t/beta" in d.message for d in third.diagnostics)
+    plan.write_text(PLAN.replace("theme: Next", "theme: Later"), encoding="utf-8")
+    stat = plan.stat()
+    os.utime(plan, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    fourth = load_collection(_plans_dirs(tmp_path), cache)
+    assert len(calls) == 3 and fourth.plans[0].weeks[1].theme == "Later"
+
+
+def test_a_forged_plan_entry_is_parsed_again(tmp_path, monkeypatch) -> None:
+    write(tmp_path, "decks/t/alpha.md", ALPHA)
+    write(tmp_path, "decks/t/beta.md", BETA)
+    write(tmp_path, "plans/starter.yaml", PLAN)
+    cache = tmp_path / "cache.json"
+    first = load_collection(_plans_dirs(tmp_path), cache)
+    index, _, blobs = cache.read_bytes().partition(b"\n")
+    data = json.loads(index)
+    data["plans"][0][-1][0][3][0][2] = "t/alpha"  # week 1's topics: text where a list belongs
+    cache.write_bytes(json.dumps(data).encode() + b"\n" + blobs)
+    calls = _counting_plan_parser(monkeypatch)
+    assert load_collection(_plans_dirs(tmp_path), cache) == first
+    assert len(calls) == 1

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .config import ContentDirs
-from .deckcache import DeckCache, stamp
+from .deckcache import DeckCache, plan_context, stamp
 from .decks import deck_id_for, iter_deck_files, load_deck_file
+from .files import content_id
 from .model import Collection, Deck, Diagnostic, Plan
 from .plans import iter_plan_files, load_plan_file
 from .vocab import Severity
@@ -65,18 +66,24 @@ def _load_collection(dirs: ContentDirs, cache_path: Path | None) -> Collection:
             diagnostics.extend(parsed.diagnostics)
             if parsed.deck is not None:
                 decks[parsed.deck.id] = parsed.deck
-    cache.save()
     known = frozenset(decks)
     areas = frozenset(d.area for d in decks.values())
+    context = plan_context(known, areas)
     plans: dict[str, Plan] = {}
     for root, bundled in dirs.plans:
         if not _usable(root, bundled, "plan", diagnostics):
             continue
         for path in iter_plan_files(root, diagnostics):
-            parsed_plan = load_plan_file(path, root, bundled, known, areas)
+            plan_key = (os.path.abspath(path), content_id(path, root), bundled, context)
+            current = stamp(path)
+            parsed_plan = cache.get_plan(plan_key, current)
+            if parsed_plan is None:
+                parsed_plan = load_plan_file(path, root, bundled, known, areas)
+                cache.put_plan(plan_key, current, parsed_plan)
             diagnostics.extend(parsed_plan.diagnostics)
             if parsed_plan.plan is not None:
                 plans[parsed_plan.plan.id] = parsed_plan.plan
+    cache.save()
     return Collection(tuple(decks.values()), tuple(plans.values()), tuple(diagnostics))
 
 

@@ -9,24 +9,40 @@ planted in the cache folder must never run code; the worst a forged entry can do
 all text is sanitised again on its way to any output. Entries are compact lists, read back with a
 type check; anything unexpected (another format version, corruption, a partial write, a wrong
 type) means that entry or the whole file is ignored and rebuilt: it is never a source of truth.
-Card bodies sit in per-deck blobs after the index and are decoded when first used (`LazyCards`),
+Parsed plans are kept in the index too, keyed also on the deck ids and areas they were checked
+against (a new deck can turn a plan's unknown topic into a known one), so a warm run parses no
+YAML at all. Card bodies sit in per-deck blobs after the index and are decoded when first used (`LazyCards`),
 so a warm run pays for the ids of 20,000 cards and the text of the few it shows. The format is keyed on `decks.PARSER_VERSION`, not the package version, so a parser change (and
 only that) invalidates it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from .decks import PARSER_VERSION, ParsedDeck
-from .model import Card, CardKind, Deck, Diagnostic, LazyCards, NumericAnswer, Option
+from .model import (
+    Activity,
+    Card,
+    CardKind,
+    Checkpoint,
+    Deck,
+    Diagnostic,
+    LazyCards,
+    NumericAnswer,
+    Option,
+    Plan,
+    Week,
+)
+from .plans import ParsedPlan
 from .vocab import Severity
 
-FORMAT = f"studycli-deck-cache/json/3/parser-{PARSER_VERSION}"
+FORMAT = f"studycli-deck-cache/json/4/parser-{PARSER_VERSION}"
 
 Key = tuple[str, str, bool]  # (resolved path, deck id, bundled)
 Stamp = tuple[int, int, int]  # (size, mtime_ns, ctime_ns)
@@ -196,6 +212,79 @@ def decode(
 
 
 Entry = tuple[Stamp, Any, Callable[[], bytes]]  # stamp, index entry, the card blob
+# (resolved path, plan id, bundled, digest of the deck ids and areas it was checked against)
+PlanKey = tuple[str, str, bool, str]
+
+
+def plan_context(known_topics: Iterable[str], known_areas: Iterable[str]) -> str:
+    """A plan's parse depends on its text and on the decks it is checked against (unknown
+    topics and areas are diagnostics): any change to the deck ids or areas re-parses plans."""
+    text = "\n".join(sorted(known_topics)) + "\0" + "\n".join(sorted(known_areas))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def encode_plan(parsed: ParsedPlan) -> list[Any]:
+    diags = [[d.path, d.line, d.message, d.severity] for d in parsed.diagnostics]
+    plan = parsed.plan
+    if plan is None:
+        return [None, diags]
+    weeks = [
+        [
+            w.number,
+            w.theme,
+            list(w.topics),
+            list(w.goals),
+            [[day, list(topics)] for day, topics in w.days],
+            w.line,
+            [[a.day, a.kind, a.text, a.line] for a in w.activities],
+            [[c.day, list(c.areas), c.target, c.note, c.line] for c in w.checkpoints],
+        ]
+        for w in plan.weeks
+    ]
+    return [[plan.id, plan.title, plan.description, weeks, str(plan.path or ""), plan.bundled], diags]
+
+
+def decode_plan(data: Any) -> ParsedPlan:
+    """The inverse of `encode_plan`; raises TypeError/ValueError on anything it did not write."""
+    raw_plan, raw_diags = data
+    diags = tuple(Diagnostic(_str(p), _int(n), _str(m), Severity(_str(s))) for p, n, m, s in raw_diags)
+    if raw_plan is None:
+        return ParsedPlan(None, diags)
+    plan_id, title, description, raw_weeks, path, bundled = raw_plan
+    weeks = tuple(
+        Week(
+            number=_int(number),
+            theme=_str(theme),
+            topics=_strs(topics),
+            goals=_strs(goals),
+            days=tuple((_int(day), _strs(day_topics)) for day, day_topics in days),
+            line=_int(line),
+            activities=tuple(
+                Activity(_int(day), _str(kind), _str(text), _int(a_line))
+                for day, kind, text, a_line in activities
+            ),
+            checkpoints=tuple(
+                Checkpoint(
+                    _int(day),
+                    _strs(areas),
+                    None if target is None else _float(target),
+                    _str(note),
+                    _int(c_line),
+                )
+                for day, areas, target, note, c_line in checkpoints
+            ),
+        )
+        for number, theme, topics, goals, days, line, activities, checkpoints in raw_weeks
+    )
+    plan = Plan(
+        id=_str(plan_id),
+        title=_str(title),
+        description=_str(description),
+        weeks=weeks,
+        path=Path(_str(path)) if path else None,
+        bundled=bundled is True,
+    )
+    return ParsedPlan(plan, diags)
 
 
 class DeckCache:
@@ -207,25 +296,28 @@ class DeckCache:
         self.path = path
         self._old: dict[Key, Entry] = {}
         self._new: dict[Key, Entry] = {}
+        self._old_plans: dict[PlanKey, tuple[Stamp, Any]] = {}
+        self._new_plans: dict[PlanKey, tuple[Stamp, Any]] = {}
         self._dirty = False
         if path is not None:
-            self._old = self._read(path)
+            self._old, self._old_plans = self._read(path)
 
     @staticmethod
-    def _read(path: Path) -> dict[Key, Entry]:
+    def _read(path: Path) -> tuple[dict[Key, Entry], dict[PlanKey, tuple[Stamp, Any]]]:
         try:
             raw = path.read_bytes()
             end = raw.find(b"\n")
             data = _loads(raw[:end]) if end >= 0 else None
         except (OSError, ValueError, RecursionError):  # missing, truncated, damaged: start afresh
-            return {}
+            return {}, {}
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return {}
+            return {}, {}
         blobs = memoryview(raw)[end + 1 :]
         entries: dict[Key, Entry] = {}
         raw_entries = data.get("entries")
-        if not isinstance(raw_entries, list):
-            return {}
+        raw_plans = data.get("plans")
+        if not isinstance(raw_entries, list) or not isinstance(raw_plans, list):
+            return {}, {}
         for entry in raw_entries:
             try:
                 file, deck_id, bundled, size, mtime, ctime, value, offset, length = entry
@@ -236,7 +328,17 @@ class DeckCache:
                 entries[key] = ((_int(size), _int(mtime), _int(ctime)), value, _slicer(blobs, start, stop))
             except (TypeError, ValueError):
                 continue
-        return entries
+        plans: dict[PlanKey, tuple[Stamp, Any]] = {}
+        for entry in raw_plans:
+            try:
+                file, plan_id, bundled, context, size, mtime, ctime, value = entry
+                plans[(_str(file), _str(plan_id), bundled is True, _str(context))] = (
+                    (_int(size), _int(mtime), _int(ctime)),
+                    value,
+                )
+            except (TypeError, ValueError):
+                continue
+        return entries, plans
 
     def get(
         self, key: Key, current: Stamp | None, reparse: Callable[[], ParsedDeck] | None = None
@@ -259,6 +361,23 @@ class DeckCache:
 
         return fallback
 
+    def get_plan(self, key: PlanKey, current: Stamp | None) -> ParsedPlan | None:
+        found = self._old_plans.get(key)
+        if found is None or current is None or found[0] != current:
+            return None
+        try:
+            parsed = decode_plan(found[1])
+        except BAD_ENTRY:  # forged or damaged entry: parse the file instead
+            return None
+        self._new_plans[key] = found
+        return parsed
+
+    def put_plan(self, key: PlanKey, current: Stamp | None, value: ParsedPlan) -> None:
+        if current is None:
+            return
+        self._new_plans[key] = (current, encode_plan(value))
+        self._dirty = True
+
     def put(self, key: Key, current: Stamp | None, value: ParsedDeck) -> None:
         if current is None:
             return
@@ -268,7 +387,8 @@ class DeckCache:
 
     def save(self) -> None:
         """Write the entries used this run (dropping deleted files); failures are harmless."""
-        if self.path is None or not (self._dirty or len(self._new) != len(self._old)):
+        unchanged = len(self._new) == len(self._old) and len(self._new_plans) == len(self._old_plans)
+        if self.path is None or not (self._dirty or not unchanged):
             return
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         entries: list[Any] = []
@@ -280,7 +400,8 @@ class DeckCache:
             blobs.append(data)
             offset += len(data)
         try:
-            index = _dumps({"format": FORMAT, "entries": entries})
+            plans = [[*key, *st, value] for key, (st, value) in self._new_plans.items()]
+            index = _dumps({"format": FORMAT, "entries": entries, "plans": plans})
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(tmp, "wb") as out:
                 out.write(index)

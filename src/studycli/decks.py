@@ -16,7 +16,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import answers
 from .files import content_id, iter_content_files, name_problem, read_source
 from .model import CATEGORIES, LEVELS, Card, CardKind, Deck, Diagnostic, Option
 from .textsafe import clean, describe_unsafe, has_unsafe, unsafe_lines
@@ -356,6 +355,8 @@ def _deciding_block(tokens: Sequence[Any]) -> tuple[str, int] | None:
 
 def _is_duration_line(text: str) -> bool:
     """A well-formed 'Time: 90 s' line (prose such as 'Time: O(n log n)' is not one)."""
+    from . import answers  # only a parse needs it, not a warm start from the cache
+
     try:
         return answers.parse_time_line(text) is not None
     except answers.AnswerError:
@@ -394,6 +395,8 @@ def _basic_card(base: Card, section: _Section, lines: list[str], body_line: int,
 def _numeric_card(
     base: Card, section: _Section, lines: list[str], body_line: int, index: int, report: Any
 ) -> Card | None:
+    from . import answers  # only a parse needs it, not a warm start from the cache
+
     tokens = section.tokens
     para = tokens[index]
     where = body_line + para.map[0]
@@ -444,6 +447,8 @@ def _numeric_card(
 def _rubric_card(
     base: Card, section: _Section, lines: list[str], body_line: int, index: int, report: Any
 ) -> Card | None:
+    from . import answers  # only a parse needs it, not a warm start from the cache
+
     tokens = section.tokens
     head = tokens[index]
     listed = tokens[index + 3]
@@ -487,6 +492,7 @@ def _choice_card(
 ) -> Card | None:
     """Options from the card's first top-level task list: one [x] is multiple choice, more are
     multiple answers."""
+
     tokens = section.tokens
     token = tokens[index]
     where = body_line + token.map[0]

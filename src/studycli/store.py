@@ -52,14 +52,11 @@ from typing import Any, TextIO
 
 from . import storefiles
 from .errors import GradeConflict, StudyError
-from .exportcheck import EXPORT_FORMAT, EXPORT_VERSION, TABLE_OF, validate
 from .model import CardState, GapRating, Grade, MockAnswer, ReviewRow, SessionRow
 from .schema import BASE_TABLES, MAX_SECONDS, MIGRATIONS, SCHEMA_VERSION
 from .vocab import Rating, SessionKind, SessionStatus, Source
 
 __all__ = [
-    "EXPORT_FORMAT",
-    "EXPORT_VERSION",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "GradeConflict",
@@ -953,6 +950,8 @@ class Store:
     )
 
     def _export_header(self) -> dict[str, Any]:
+        from .exportcheck import EXPORT_FORMAT, EXPORT_VERSION  # only export and import need it
+
         return {
             "format": EXPORT_FORMAT,
             "version": EXPORT_VERSION,
@@ -1024,6 +1023,8 @@ class Store:
         Raises `exportcheck.InvalidExport` (exit 2, problems named by JSON path) and writes
         nothing when anything is wrong.
         """
+        from .exportcheck import TABLE_OF, validate
+
         settings, rows = validate(data)
         if self.has_progress():
             raise StudyError(

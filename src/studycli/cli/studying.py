@@ -14,7 +14,6 @@ from .. import daily, plans
 from ..errors import StudyError
 from ..model import Item
 from ..session import CheckRun, summarise
-from ..stats import due_outlook
 from ..textsafe import write_json
 from ..ui.console import untrusted
 from ..usecases.context import Context
@@ -106,6 +105,8 @@ def run_session(shell: Shell, day: Day, items: list[Item], kind: str, title: str
     finally:
         store.end_session(session_id, status)
     card_ids = day.card_ids
+    from ..stats import due_outlook
+
     outlook = due_outlook(states, day.today, card_ids)
     done_reviews = sum(1 for g in run.graded if not g.repeat and g.source == Source.REVIEW)
     reviews_left = max(0, day.limits.reviews_left - done_reviews)
@@ -191,6 +192,8 @@ def handle_leech(
 
 
 def nothing_to_do(shell: Shell, day: Day, what: str) -> None:
+    from ..stats import due_outlook
+
     outlook = due_outlook(day.states, day.today, day.card_ids)
     nxt = f" The next review is due on {outlook.next_date.isoformat()}." if outlook.next_date else ""
     if day.active.plan is not None and day.today < day.active.start:
