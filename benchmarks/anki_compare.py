@@ -151,6 +151,10 @@ def main() -> int:
         root = args.keep or Path(tempfile.mkdtemp(prefix="studycli-vs-anki-"))
         root.mkdir(parents=True, exist_ok=True)
         build(root, args.cards, args.decks, args.anki_python)
+        reviews = len(json.loads((root / "history.json").read_text())["reviews"])
+        print(
+            f"collections in {root}: studycli with {reviews} reviews of a simulated year, Anki 60% in review"
+        )
         # Measured from a small fresh process: a child's peak memory counts what it inherits at
         # fork, and this one now holds a simulated year of history.
         argv = [sys.executable, __file__, "--measure-only", str(root), "--cards", str(args.cards)]
@@ -207,10 +211,7 @@ def main() -> int:
             "<= 1.2x",
         ),
     ]
-    reviews = json.loads((root / "history.json").read_text())["reviews"]
-    print(
-        f"{args.cards} cards each ({len(reviews)} studycli reviews), {args.runs} alternating pairs, medians"
-    )
+    print(f"{args.cards} cards each, {args.runs} alternating pairs, medians")
     print(f"{'':46} {'studycli':>9} {'anchor':>9} {'ratio':>7} {'target':>8} {'peak MiB':>14}")
     for name, ours, prepare, theirs, target in pairs:
         a: list[tuple[float, float]] = []
