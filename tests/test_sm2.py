@@ -112,3 +112,32 @@ def test_interval_is_exact_ceiling(previous: int, ef_hundredths: int) -> None:
     got = sm2.next_interval(3, previous, ef)
     exact_times_100 = previous * ef_hundredths
     assert got == -(-exact_times_100 // 100)  # integer ceil, immune to float noise
+
+
+@given(
+    st.builds(
+        CardState,
+        card_id=st.text(min_size=1, max_size=8),
+        ef=st.floats(1.3, 3.0),
+        interval=st.integers(0, 400),
+        repetitions=st.integers(0, 30),
+        due=st.none() | st.dates(),
+        lapses=st.integers(0, 20),
+        reviews=st.integers(0, 60),
+        last_review=st.none() | st.dates(),
+    )
+)
+def test_a_state_read_from_the_store_is_the_same_value_as_one_built_normally(state: CardState) -> None:
+    """`CardState.from_row` skips the dataclass __init__ for speed; the result must not differ."""
+    fast = CardState.from_row(
+        state.card_id,
+        state.ef,
+        state.interval,
+        state.repetitions,
+        state.due,
+        state.lapses,
+        state.reviews,
+        state.last_review,
+    )
+    assert fast == state and hash(fast) == hash(state) and repr(fast) == repr(state)
+    assert sm2.review(fast, 4, date(2026, 1, 1)) == sm2.review(state, 4, date(2026, 1, 1))

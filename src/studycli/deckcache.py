@@ -11,9 +11,11 @@ type check; anything unexpected (another format version, corruption, a partial w
 type) means that entry or the whole file is ignored and rebuilt: it is never a source of truth.
 Parsed plans are kept in the index too, keyed also on the deck ids and areas they were checked
 against (a new deck can turn a plan's unknown topic into a known one), so a warm run parses no
-YAML at all. Card bodies sit in per-deck blobs after the index and are decoded when first used (`LazyCards`),
-so a warm run pays for the ids of 20,000 cards and the text of the few it shows. The format is keyed on `decks.PARSER_VERSION`, not the package version, so a parser change (and
-only that) invalidates it.
+YAML at all. Card bodies sit in per-deck blobs after the index and are decoded when first used
+(`LazyCards`), so a warm run pays for the ids of 20,000 cards and the text of the few it shows.
+The format is keyed on the deck and plan parsers' versions (`decks.PARSER_VERSION`,
+`plans.PARSER_VERSION`), not the package version, so a parser change (and only that)
+invalidates it.
 """
 
 from __future__ import annotations
@@ -39,10 +41,11 @@ from .model import (
     Plan,
     Week,
 )
+from .plans import PARSER_VERSION as PLAN_PARSER_VERSION
 from .plans import ParsedPlan
 from .vocab import Severity
 
-FORMAT = f"studycli-deck-cache/json/4/parser-{PARSER_VERSION}"
+FORMAT = f"studycli-deck-cache/json/4/parser-{PARSER_VERSION}/plans-{PLAN_PARSER_VERSION}"
 
 Key = tuple[str, str, bool]  # (resolved path, deck id, bundled)
 Stamp = tuple[int, int, int]  # (size, mtime_ns, ctime_ns)

@@ -33,6 +33,9 @@ CHECKPOINT_KEYS = ("day", "areas", "target", "note")
 ACTIVITY_KINDS = ("assessment", "coding", "design", "mock", "project", "reading")
 
 
+PARSER_VERSION = 1  # bump whenever parse_plan's output can change: cached plans are then re-parsed
+
+
 @dataclass(frozen=True)
 class ParsedPlan:
     plan: Plan | None

@@ -393,7 +393,8 @@ def _interview(inp: ReportInputs, limits: daily.Limits) -> Interview:
     unseen = 0
     needed: int | None = None
     if plan is not None:
-        plan_cards = [cid for d in inp.decks if d.id in set(plan.topics) for cid in d.card_ids]
+        topics = set(plan.topics)  # once: Plan.topics walks every week
+        plan_cards = [cid for d in inp.decks if d.id in topics for cid in d.card_ids]
         left = sum(1 for cid in plan_cards if cid not in inp.states)
         days = (deadline - inp.today).days + 1
         if left and days > 0:

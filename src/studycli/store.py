@@ -547,8 +547,9 @@ class Store:
                 days[value] = _parse_day(value)
             return days[value]
 
+        make = CardState.from_row
         return {
-            cid: CardState(cid, ef, interval, reps, parse(due), lapses or 0, reviews, parse(last))
+            cid: make(cid, ef, interval, reps, parse(due), lapses or 0, reviews, parse(last))
             for cid, ef, interval, reps, due, lapses, reviews, last in rows
         }
 
@@ -675,10 +676,11 @@ class Store:
     def latest_gap_ratings(self) -> list[GapRating]:
         """Only the rating that stands per subtopic (the latest day, then the latest row: what
         `gaps.latest` keeps), chosen by SQLite: daily commands need no assessment history."""
+        # One max() aggregate: SQLite takes the bare columns from the row holding the maximum
+        # (documented behaviour), here the latest (day, id); half the cost of a window function.
         return self._gap_ratings(
-            "SELECT * FROM (SELECT *, row_number() OVER ("
-            "PARTITION BY deck_id, subtopic ORDER BY day DESC, id DESC) AS newest FROM gap_ratings)"
-            " WHERE newest = 1 ORDER BY id"
+            "SELECT id, session_id, ts, day, deck_id, subtopic, rating, max(day || printf('%020d', id))"
+            " FROM gap_ratings GROUP BY deck_id, subtopic ORDER BY id"
         )
 
     def _gap_ratings(self, sql: str) -> list[GapRating]:

@@ -81,8 +81,9 @@ def load_day(store: Store, collection: Collection, settings: dict[str, str], tod
     active = resolve_plan(settings, collection, today)
     states = store.states()
     plan = active.plan
+    plan_topics = set(plan.topics) if plan else set()  # once: Plan.topics walks every week
     plan_cards = (
-        [cid for d in collection.decks if d.id in set(plan.topics) for cid in d.card_ids] if plan else None
+        [cid for d in collection.decks if d.id in plan_topics for cid in d.card_ids] if plan else None
     )
     recent = store.recent_grades(since=today - timedelta(days=TIMING_WINDOW_DAYS - 1))
     todays = [(card_id, source, repeat) for day, card_id, source, repeat, _ in recent if day == today]
