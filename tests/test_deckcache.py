@@ -7,9 +7,12 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 import studycli.content as content_module
 from studycli.config import ContentDirs
 from studycli.content import load_collection
+from studycli.deckcache import build_shipped
 from studycli.model import LazyCards
 from studycli.session import CheckRequest, build_check, resolve
 
@@ -149,4 +152,41 @@ def test_a_forged_plan_entry_is_parsed_again(tmp_path, monkeypatch) -> None:
     cache.write_bytes(json.dumps(data).encode() + b"\n" + blobs)
     calls = _counting_plan_parser(monkeypatch)
     assert load_collection(_plans_dirs(tmp_path), cache) == first
+    assert len(calls) == 1
+
+
+def _bundled_dirs(root: Path) -> ContentDirs:
+    return ContentDirs(decks=((root / "decks", True),), plans=())
+
+
+def test_the_builds_parse_of_the_bundled_decks_is_read_not_parsed(tmp_path, monkeypatch) -> None:
+    """setup.py parses the bundled decks into the package (`build_shipped`); a first run reads
+    them (same decks, their real paths) and parses only a file changed since the build."""
+    alpha = write(tmp_path, "decks/t/alpha.md", ALPHA)
+    write(tmp_path, "decks/t/beta.md", BETA)
+    broken = (
+        BETA.replace("title: Beta topic", "title: Broken")
+        + "\n## No right option {#none}\n- [ ] a\n- [ ] b\n"
+    )
+    write(tmp_path, "decks/t/bro\u200bken.md", broken)  # a diagnostic in the file, one on its name
+    parsed = load_collection(_bundled_dirs(tmp_path), None)  # what a parse gives
+    assert len(parsed.diagnostics) >= 2
+    assert build_shipped(tmp_path / "decks", tmp_path / "decks.parsed") == 3
+    calls = counting_parser(monkeypatch)
+    first = load_collection(_bundled_dirs(tmp_path), tmp_path / "home" / "cache.json")
+    assert calls == [] and first == parsed
+    assert first.deck("t/alpha").path == alpha and first.deck("t/alpha").bundled
+    alpha.write_text(ALPHA.replace("Alpha one answer.", "Changed after the build."), encoding="utf-8")
+    again = load_collection(_bundled_dirs(tmp_path), tmp_path / "other-home" / "cache.json")
+    assert calls == [alpha]  # changed since the build: parsed; beta still read
+    assert again.deck("t/alpha").cards[0].answer == "Changed after the build."
+
+
+@pytest.mark.parametrize("damage", [b"\x80garbage", b'{"format": "other"}\n', b""])
+def test_a_damaged_shipped_parse_means_the_decks_are_parsed(tmp_path, monkeypatch, damage) -> None:
+    write(tmp_path, "decks/t/alpha.md", ALPHA)
+    parsed = load_collection(_bundled_dirs(tmp_path), None)
+    (tmp_path / "decks.parsed").write_bytes(damage)
+    calls = counting_parser(monkeypatch)
+    assert load_collection(_bundled_dirs(tmp_path), tmp_path / "cache.json") == parsed
     assert len(calls) == 1

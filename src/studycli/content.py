@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .config import ContentDirs
-from .deckcache import DeckCache, plan_context, stamp
+from .deckcache import SHIPPED_SUFFIX, DeckCache, ShippedDecks, plan_context, stamp
 from .decks import deck_id_for, iter_deck_files, load_deck_file
 from .files import content_id
 from .model import Collection, Deck, Diagnostic, Plan
@@ -56,12 +56,16 @@ def _load_collection(dirs: ContentDirs, cache_path: Path | None) -> Collection:
     for root, bundled in dirs.decks:
         if not _usable(root, bundled, "deck", diagnostics):
             continue
+        # The bundled decks of an installed package come parsed by its build (first run, or the
+        # first run after a parser change): read, not parsed, when the file is unchanged.
+        shipped = ShippedDecks(root.with_name(root.name + SHIPPED_SUFFIX)) if bundled else None
         for path in iter_deck_files(root, diagnostics):
             key = (os.path.abspath(path), deck_id_for(path, root), bundled)  # no syscalls per file
             current = stamp(path)
-            parsed = cache.get(key, current, functools.partial(load_deck_file, path, root, bundled))
+            reparse = functools.partial(load_deck_file, path, root, bundled)
+            parsed = cache.get(key, current, reparse)
             if parsed is None:
-                parsed = load_deck_file(path, root, bundled)
+                parsed = (shipped.get(path, root, reparse) if shipped else None) or reparse()
                 cache.put(key, current, parsed)
             diagnostics.extend(parsed.diagnostics)
             if parsed.deck is not None:

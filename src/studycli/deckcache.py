@@ -420,3 +420,98 @@ class DeckCache:
 
 def _slicer(blobs: memoryview, start: int, stop: int) -> Callable[[], bytes]:
     return lambda: bytes(blobs[start:stop])
+
+
+# --- the bundled decks, parsed when the package is built ----------------------------------------
+
+SHIPPED_PATH = "<bundled>"  # the path a build parses under; each deck gets its real path on load
+SHIPPED_SUFFIX = ".parsed"  # `_content/decks` -> `_content/decks.parsed`
+SHIPPED_FORMAT = f"studycli-shipped-decks/1/{FORMAT}"
+
+
+def build_shipped(root: Path, out: Path) -> int:
+    """Parse every deck under `root` (the bundled decks as they will be installed) into `out`, so
+    a fresh install's first `study check` reads them instead of parsing ~1,200 cards of Markdown.
+    Entries are keyed on the file's path below `root` and the SHA-256 of its bytes: a file changed
+    after the build is simply parsed. Returns the number of decks written."""
+    from .decks import deck_id_for, iter_deck_files, parse_deck
+    from .files import read_source
+
+    entries: list[Any] = []
+    blobs: list[bytes] = []
+    offset = 0
+    for path in iter_deck_files(root):
+        text, _ = read_source(path)
+        if text is None:
+            continue
+        value, blob = encode(parse_deck(text, deck_id_for(path, root), SHIPPED_PATH, True))
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        entries.append([path.relative_to(root).as_posix(), digest, value, offset, len(blob)])
+        blobs.append(blob)
+        offset += len(blob)
+    tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(_dumps({"format": SHIPPED_FORMAT, "entries": entries}))
+        handle.write(b"\n")
+        handle.writelines(blobs)
+    os.replace(tmp, out)
+    return len(entries)
+
+
+class ShippedDecks:
+    """The build's parse of the bundled decks (`build_shipped`), read on the first deck the user's
+    own cache does not hold. Anything unexpected in the file means it is not used: the deck is
+    parsed as if the file were not there."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._entries: dict[str, tuple[str, Any, Callable[[], bytes]]] | None = None
+
+    def _load(self) -> dict[str, tuple[str, Any, Callable[[], bytes]]]:
+        entries: dict[str, tuple[str, Any, Callable[[], bytes]]] = {}
+        try:
+            raw = self.path.read_bytes()
+            end = raw.find(b"\n")
+            data = _loads(raw[:end]) if end >= 0 else None
+        except (OSError, ValueError, RecursionError):
+            return entries
+        if not isinstance(data, dict) or data.get("format") != SHIPPED_FORMAT:
+            return entries
+        blobs = memoryview(raw)[end + 1 :]
+        for entry in data.get("entries") or ():
+            try:
+                rel, digest, value, offset, length = entry
+                start, stop = _int(offset), _int(offset) + _int(length)
+                if not 0 <= start <= stop <= len(blobs):
+                    raise ValueError("blob out of range")
+                entries[_str(rel)] = (_str(digest), value, _slicer(blobs, start, stop))
+            except (TypeError, ValueError):
+                continue
+        return entries
+
+    def get(self, path: Path, root: Path, reparse: Callable[[], ParsedDeck]) -> ParsedDeck | None:
+        if self._entries is None:
+            self._entries = self._load()
+        try:
+            found = self._entries.get(path.relative_to(root).as_posix())
+            if found is None or hashlib.sha256(path.read_bytes()).hexdigest() != found[0]:
+                return None
+            parsed = decode(found[1], found[2], reparse)
+        except (OSError, ValueError, *BAD_ENTRY):
+            return None
+        return _relocated(parsed, path, root)
+
+
+def _relocated(parsed: ParsedDeck, path: Path, root: Path) -> ParsedDeck:
+    """A shipped parse as `decks.load_deck_file` would have made it here: the file's own path on
+    the deck and its diagnostics, and the file-name check run on the installed name."""
+    from dataclasses import replace
+
+    from .files import name_problem
+    from .textsafe import clean
+
+    where = clean(str(path), line=True)
+    diags = tuple(replace(d, path=where) if d.path == SHIPPED_PATH else d for d in parsed.diagnostics)
+    named = name_problem(path, root)
+    deck = replace(parsed.deck, path=Path(where)) if parsed.deck is not None else None
+    return ParsedDeck(deck, (named, *diags) if named else diags)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
-import subprocess
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -148,6 +146,9 @@ def open_in_editor(shell: Shell, ctx: Context, card_id: str) -> int:
             ),
             soft_wrap=True,
         )
+    import shlex
+    import subprocess
+
     command = [*shlex.split(editor), f"+{max(1, target.line)}", str(target.path)]
     try:
         done = subprocess.run(command, check=False)
