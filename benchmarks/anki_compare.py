@@ -174,27 +174,35 @@ def main() -> int:
         shutil.rmtree(caches, ignore_errors=True)
 
     queue = [args.anki_python, "-c", ANKI_QUEUE, anki_path]
+    # Issue #13's targets: at 20k cards each pair has one; at 100k only the warm check (<= 2x),
+    # with memory at most Anki's and cost growing at most linearly from 20k.
+    large = args.cards >= 100_000
+    warm = "<= 2.0x" if large else "<= 1.0x"
+
+    def small(target: str) -> str:
+        return "" if large else target
+
     pairs: list[tuple[str, list[str], Callable[[], None] | None, list[str], str]] = [
         (
             "check --preview --json, caches warm",
             [*study, "check", "--preview", "--json"],
             None,
             queue,
-            "<= 1.0x",
+            warm,
         ),
         (
             "check --preview --json, no caches",
             [*study, "check", "--preview", "--json"],
             no_caches,
             queue,
-            "<= 2.5x",
+            small("<= 2.5x"),
         ),
         (
             "report --format json (vs Anki's queue)",
             [*study, "report", "--format", "json"],
             None,
             queue,
-            "<= 1.2x",
+            small("<= 1.2x"),
         ),
         (
             "report --format json (vs Anki's stats data)",
@@ -208,7 +216,7 @@ def main() -> int:
             [*study, "--help"],
             None,
             [sys.executable, str(HERE / "typer_hello.py"), "--help"],
-            "<= 1.2x",
+            small("<= 1.2x"),
         ),
     ]
     print(f"{args.cards} cards each, {args.runs} alternating pairs, medians")
