@@ -264,8 +264,15 @@ def measure(args: list[str], env: dict[str, str], runs: int, cache: Path) -> dic
     }
 
 
+def user_environment() -> dict[str, str]:
+    """This environment as on a user's machine: bytecode caching on. A sandbox that sets
+    PYTHONDONTWRITEBYTECODE makes every run of an editable install compile studycli's sources
+    (~40 modules), which no installed copy does; Anki's installed modules have their .pyc."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def environment(root: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
+    env = {k: v for k, v in user_environment().items() if not k.startswith("STUDY_")}
     env.update(
         STUDY_HOME=str(root / "home"),
         STUDY_DECKS=str(root / "decks"),
