@@ -65,10 +65,20 @@ StepKey = tuple["Memory | None", int, int]  # (memory before or None for a first
 Step = tuple[Memory, timedelta]  # (memory after, due minus the review's moment)
 
 
+Remembered = tuple[Memory, date, timedelta]  # memory after the last attempt, its day, due offset
+
+
 def replay(
     attempts: Iterable[Attempt], steps: MutableMapping[StepKey, Step] | None = None
 ) -> dict[str, fsrs.Card]:
-    """Each card's FSRS memory state after its first attempts, given in chronological order.
+    """Each card's FSRS memory state after its first attempts, given in chronological order."""
+    return to_cards(replay_memories(attempts, steps))
+
+
+def replay_memories(
+    attempts: Iterable[Attempt], steps: MutableMapping[StepKey, Step] | None = None
+) -> dict[str, Remembered]:
+    """`replay` as plain values (what `stepcache.MemoryCache` keeps), in first-attempt order.
 
     py-fsrs's `review_card` is a pure function of the card's memory (state, learning step,
     stability, difficulty), the whole days since its last review and the rating: reviews are at
@@ -82,34 +92,33 @@ def replay(
     import fsrs
 
     sched = scheduler()
-    ids: dict[str, int] = {}
-    # card id -> (memory after its last attempt, the day of that attempt, due minus that moment)
-    current: dict[str, tuple[Memory, date, timedelta]] = {}
+    current: dict[str, Remembered] = {}
     if steps is None:
         steps = {}
     for a in attempts:
         rating = rating_for(a.quality)
         before = current.get(a.card_id)
         if before is None:
-            # An explicit numeric id: py-fsrs otherwise sleeps a millisecond per new Card to make one.
-            ids[a.card_id] = len(ids) + 1
             key: StepKey = (None, 0, rating)
         else:
             key = (before[0], (a.day - before[1]).days, rating)
         step = steps.get(key)
         if step is None:
             moment = _moment(a.day)
-            if before is None:
-                card = fsrs.Card(card_id=ids[a.card_id])
-            else:
-                card = _card(ids[a.card_id], before[0], before[1], before[2])
+            # An explicit numeric id: py-fsrs otherwise sleeps a millisecond per new Card to make one.
+            card = fsrs.Card(card_id=1) if before is None else _card(1, before[0], before[1], before[2])
             after, _ = sched.review_card(card, fsrs.Rating(rating), moment)
             step = steps[key] = (
                 (after.state, after.step, after.stability, after.difficulty),
                 after.due - moment,
             )
         current[a.card_id] = (step[0], a.day, step[1])
-    return {cid: _card(ids[cid], *state) for cid, state in current.items()}
+    return current
+
+
+def to_cards(memories: Mapping[str, Remembered]) -> dict[str, fsrs.Card]:
+    """py-fsrs cards for `memories`, numbered in their order (the number is only an identity)."""
+    return {cid: _card(n, *state) for n, (cid, state) in enumerate(memories.items(), 1)}
 
 
 def _card(card_id: int, memory: Memory, day: date, due_after: timedelta) -> fsrs.Card:

@@ -59,6 +59,9 @@ class ReportInputs:
     suspended: frozenset[str] = frozenset()  # never asked: out of due counts, listed on their own
     mock_answers: Sequence[MockAnswer] = ()  # every mock-round answer (`study mock`)
     fsrs_steps: MutableMapping[memory.StepKey, memory.Step] | None = None  # replay steps known already
+    # Each card's FSRS memory as of `today`, computed already (`usecases.recall`); when given,
+    # `attempts` is not replayed. None and no attempts: nothing graded yet, no estimate.
+    recall_model: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -294,7 +297,8 @@ def build(inp: ReportInputs) -> Report:
     overdue = sum(1 for s in states.values() if s.due is not None and s.due < today)
     limits = inp.limits
     interview = _interview(inp, limits) if limits is not None and limits.interview is not None else None
-    retention = _retention(inp, decks, interview.day if interview else None) if inp.attempts else None
+    graded = bool(inp.attempts) or inp.recall_model is not None
+    retention = _retention(inp, decks, interview.day if interview else None) if graded else None
     work = None
     review_limit = daily.DEFAULT_REVIEW_LIMIT
     if limits is not None:
@@ -415,9 +419,12 @@ def _interview(inp: ReportInputs, limits: daily.Limits) -> Interview:
 def _retention(inp: ReportInputs, decks: Sequence[Deck], interview: date | None) -> Retention:
     """The FSRS estimate over every card seen in scope, overall and per area."""
     in_scope = {cid: d.area for d in decks for cid in d.card_ids}
-    model = memory.replay(
-        (a for a in inp.attempts if a.card_id in in_scope and a.day <= inp.today), inp.fsrs_steps
-    )
+    if inp.recall_model is not None:
+        model = {cid: card for cid, card in inp.recall_model.items() if cid in in_scope}
+    else:
+        model = memory.replay(
+            (a for a in inp.attempts if a.card_id in in_scope and a.day <= inp.today), inp.fsrs_steps
+        )
     at = interview if interview is not None and interview >= inp.today else None
     overall = memory.estimate(model, inp.today, at, model.keys())
     areas: list[AreaRetention] = []

@@ -1,15 +1,18 @@
-"""FSRS review steps remembered across runs, so a report replays only what is new.
+"""FSRS replay results remembered across runs, so a report replays only what is new.
 
-`memory.replay` computes each distinct step (memory before, whole days since the last review,
-rating) -> (memory after, due offset) once per run. A step is a pure function of py-fsrs and its
-parameters, so its result can be kept: on a year of history at 20,000 cards the replay needs
-~33,000 py-fsrs calls, and the next day's report needs only the handful of steps that day added.
+Two caches, one rule for both. `MemoryCache` keeps each card's memory with a fingerprint of the
+attempts it came from (`Store.attempt_marks`), so only cards graded (or ungraded) since are
+replayed. `StepCache` keeps the replay's distinct steps (memory before, whole days since the last
+review, rating) -> (memory after, due offset), a pure function of py-fsrs and its parameters, so
+those replays, and a first report, call py-fsrs only for steps never seen: a year of history at
+20,000 cards needs ~33,000 calls from nothing.
 
-The file lives beside the deck cache in the user's cache folder (never the progress store, which
-read-only commands must not touch) and is keyed on the py-fsrs version and the scheduler's
-parameters: another version or configuration starts afresh. Like the deck cache it is JSON (a
-planted file never runs code), every row is type-checked on the way in (a bad file is ignored
-whole), and it holds only steps some grade needed, so it is bounded by the size of the log. It is never a source of truth: deleting it costs one slow report.
+The files live beside the deck cache in the user's cache folder (never the progress store, which
+read-only commands must not touch) and are keyed on the py-fsrs version and a digest of the
+scheduler's settings, the memories also on the store's identity: anything else starts afresh.
+Like the deck cache they are JSON (a planted file never runs code), every value is checked on
+the way in (a bad file is ignored whole), and they are bounded by the log. Neither is a source
+of truth: deleting them costs one slower report.
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ import hashlib
 import json
 import math
 import os
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .memory import Memory, Step, StepKey
+from .memory import Memory, Remembered, Step, StepKey
 
 
 def _format() -> str:
@@ -110,14 +114,7 @@ class StepCache:
 def _decode(raw_memories: Any, raw_steps: Any) -> dict[StepKey, Step]:
     """Memories are stored once and steps point at them (a step's result is the next step's
     input): half the decoding of a flat table. Raises TypeError/ValueError on anything odd."""
-    import fsrs
-
-    states = {int(s): s for s in fsrs.State}
-    memories: list[Memory] = []
-    for state, step, stability, difficulty in raw_memories:
-        if not (step is None or type(step) is int) or not (_finite(stability) and _finite(difficulty)):
-            raise TypeError("not a memory")
-        memories.append((states[state], step, stability, difficulty))
+    memories = _memories(raw_memories)
     steps: dict[StepKey, Step] = {}
     count = len(memories)
     for first, days, rating, after, *offset in raw_steps:
@@ -132,5 +129,120 @@ def _decode(raw_memories: Any, raw_steps: Any) -> dict[StepKey, Step]:
     return steps
 
 
+def _memories(raw: Any) -> list[Memory]:
+    """The shared table of FSRS memories (state, step, stability, difficulty), checked."""
+    import fsrs
+
+    states = {int(s): s for s in fsrs.State}
+    memories: list[Memory] = []
+    for state, step, stability, difficulty in raw:
+        if not (step is None or type(step) is int) or not (_finite(stability) and _finite(difficulty)):
+            raise TypeError("not a memory")
+        memories.append((states[state], step, stability, difficulty))
+    return memories
+
+
 def _finite(value: Any) -> bool:
     return value is None or (type(value) is float and math.isfinite(value))
+
+
+Mark = tuple[int, int, int, int, str]  # Store.attempt_marks: count, first id, last id, grade sum, last day
+
+
+class MemoryCache:
+    """Each card's FSRS memory after its first attempts, kept between runs with the fingerprint of
+    the attempts it came from (`Store.attempt_marks`): a report replays only the cards graded (or
+    ungraded) since the last one. Keyed like the step table on py-fsrs and its settings, and on the
+    store's identity; the same rules apply (JSON, every value checked, any oddity drops the file,
+    deleting it costs one slower report)."""
+
+    def __init__(self, path: Path | None, store: int) -> None:
+        self.path = path
+        self._format = _format()
+        self._store = store
+        self._cards: dict[str, tuple[Mark, Remembered]] = self._read(path) if path is not None else {}
+
+    def _read(self, path: Path) -> dict[str, tuple[Mark, Remembered]]:
+        try:
+            data = json.loads(path.read_bytes())
+            if (
+                not isinstance(data, dict)
+                or data.get("format") != self._format
+                or data.get("store") != self._store
+            ):
+                return {}
+            return _decode_cards(data["memories"], data["cards"])
+        except (OSError, ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError):
+            return {}
+
+    def kept(self, marks: Mapping[str, Mark]) -> dict[str, Remembered]:
+        """The cached memories still valid: cards whose attempts have not changed."""
+        found: dict[str, Remembered] = {}
+        for cid, mark in marks.items():
+            cached = self._cards.get(cid)
+            if cached is not None and cached[0] == mark:
+                found[cid] = cached[1]
+        return found
+
+    def save(self, marks: Mapping[str, Mark], memories: Mapping[str, Remembered]) -> None:
+        """Keep exactly `memories` (with their marks); written only when something changed."""
+        if self.path is None:
+            return
+        if len(memories) == len(self._cards) and all(
+            self._cards.get(cid) == (marks[cid], memory) for cid, memory in memories.items()
+        ):
+            return
+        index: dict[Memory, int] = {}
+        table: list[list[Any]] = []
+        rows = []
+        for cid, (memory, day, offset) in memories.items():
+            ref = index.get(memory)
+            if ref is None:
+                ref = index[memory] = len(table)
+                state, step, stability, difficulty = memory
+                table.append([int(state), step, stability, difficulty])
+            count, first, last, total, last_day = marks[cid]
+            rows.append(
+                [
+                    cid,
+                    count,
+                    first,
+                    last,
+                    total,
+                    last_day,
+                    ref,
+                    day.toordinal(),
+                    offset.days,
+                    offset.seconds,
+                    offset.microseconds,
+                ]
+            )
+        text = json.dumps(
+            {"format": self._format, "store": self._store, "memories": table, "cards": rows},
+            separators=(",", ":"),
+        )
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+def _decode_cards(raw_memories: Any, raw_cards: Any) -> dict[str, tuple[Mark, Remembered]]:
+    memories = _memories(raw_memories)
+    cards: dict[str, tuple[Mark, Remembered]] = {}
+    for cid, count, first, last, total, last_day, ref, ordinal, *offset in raw_cards:
+        if type(cid) is not str or type(last_day) is not str:
+            raise TypeError("not a card")
+        numbers = (count, first, last, total, ref, ordinal, *offset)
+        if len(offset) != 3 or not all(type(n) is int for n in numbers) or not 0 <= ref < len(memories):
+            raise ValueError("not a card")
+        remembered = (
+            memories[ref],
+            date.fromordinal(ordinal),
+            timedelta(days=offset[0], seconds=offset[1], microseconds=offset[2]),
+        )
+        cards[cid] = ((count, first, last, total, last_day), remembered)
+    return cards

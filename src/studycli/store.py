@@ -44,7 +44,7 @@ import random
 import secrets
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -750,18 +750,59 @@ class Store:
             for day, cid, src, rep, sec in rows
         ]
 
-    def attempts(self) -> list[tuple[str, date, int]]:
+    def attempts(
+        self, until: date | None = None, cards: Collection[str] | None = None
+    ) -> list[tuple[str, date, int]]:
         """Every first attempt (same-check repeats left out) as (card id, day, quality), oldest first:
-        the input of the recall estimate, read as plain tuples because it is the whole log."""
+        the input of the recall estimate, read as plain tuples because it is the whole log.
+        `until` leaves out later days; `cards` limits the read to those cards."""
+        sql = f"SELECT id, card_id, day, quality FROM reviews WHERE repeat = 0 AND {_EFFECTIVE}"
+        params: list[Any] = []
+        if until is not None:
+            sql += " AND day <= ?"
+            params.append(until.isoformat())
         with self._errors():
-            rows = self._conn.execute(
-                f"SELECT card_id, day, quality FROM reviews WHERE repeat = 0 AND {_EFFECTIVE} ORDER BY id"
-            ).fetchall()
+            if cards is None:
+                rows = self._conn.execute(sql, params).fetchall()
+            else:
+                wanted = sorted(cards)
+                rows = []
+                for start in range(0, len(wanted), _IN_CHUNK):
+                    chunk = wanted[start : start + _IN_CHUNK]
+                    where = f" AND card_id IN ({', '.join('?' * len(chunk))})"
+                    rows += self._conn.execute(sql + where, [*params, *chunk]).fetchall()
+        rows.sort()  # by id: the order the grades were given
         days: dict[str, date] = {}
         return [
             (cid, days.get(day) or days.setdefault(day, date.fromisoformat(day)), quality)
-            for cid, day, quality in rows
+            for _, cid, day, quality in rows
         ]
+
+    def attempt_marks(self, until: date) -> dict[str, tuple[int, int, int, int, str]]:
+        """Per card with first attempts up to `until`: (count, first id, last id, sum of grades,
+        last day), a fingerprint of its replay input that any new grade, undo, restore or import
+        changes (the log is append-only). `usecases.recall` replays only cards whose mark moved."""
+        with self._errors():
+            rows = self._conn.execute(
+                "SELECT card_id, count(*), min(id), max(id), sum(quality), max(day) FROM reviews"
+                f" WHERE repeat = 0 AND {_EFFECTIVE} AND day <= ? GROUP BY card_id",
+                (until.isoformat(),),
+            ).fetchall()
+        return {cid: (n, first, last, total, day) for cid, n, first, last, total, day in rows}
+
+    def has_attempts(self) -> bool:
+        with self._errors():
+            return bool(
+                self._conn.execute(
+                    f"SELECT 1 FROM reviews WHERE repeat = 0 AND {_EFFECTIVE} LIMIT 1"
+                ).fetchone()
+            )
+
+    def identity(self) -> int:
+        """This store's random id (SQLite's application_id, set at creation and kept by restores):
+        caches of derived data are dropped when it changes (another store, a deleted one)."""
+        with self._errors():
+            return int(self._conn.execute("PRAGMA application_id").fetchone()[0])
 
     def history(self, card_id: str) -> list[tuple[ReviewRow, bool]]:
         """Every grade a card was given, oldest first, each with whether it was undone."""
@@ -1071,6 +1112,8 @@ def _statements(script: str) -> list[str]:
         statements.append(buffer.strip())
     return statements
 
+
+_IN_CHUNK = 500  # ids per `IN (...)` list, well under SQLite's limit on bound parameters
 
 # A review that counts: not taken back by `study undo` or `u`.
 _EFFECTIVE = "id NOT IN (SELECT review_id FROM undos)"

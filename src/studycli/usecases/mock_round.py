@@ -6,14 +6,14 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .. import config, gaps, memory, mock
+from .. import gaps, memory, mock
 from ..errors import StudyError
 from ..model import Card, Item
 from ..session import make_item
-from ..stepcache import StepCache
 from ..vocab import SessionKind, SessionStatus, Source
 from .context import Context
 from .day import Day, load_day
+from .recall import recall_model
 from .scope import check_topics, resolve_areas
 
 
@@ -62,11 +62,7 @@ def plan_round(
         gaps.inventory(ctx.collection.decks, day.active.plan.topics if day.active.plan else ()),
         gaps.latest(ctx.store.latest_gap_ratings()),
     )
-    steps = StepCache(config.step_cache_path())
-    model = memory.replay(
-        (memory.Attempt(*a) for a in ctx.store.attempts() if a[1] <= ctx.today), steps.steps
-    )
-    steps.save()
+    model = recall_model(ctx.store, ctx.today) or {}
     weights = {
         c.id: mock.card_weight(
             priority.get(c.deck_id, 2),

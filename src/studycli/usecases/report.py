@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from .. import config, memory, report, stats
+from .. import report, stats
 from ..errors import StudyError
-from ..stepcache import StepCache
 from .context import Context
 from .day import load_day
+from .recall import recall_model
 from .scope import resolve_areas
 
 
@@ -22,8 +22,7 @@ def build_report(ctx: Context, since: date | None, area: str | None) -> report.R
     scope = {d.id: d for d in ctx.collection.decks if area_name is None or d.area == area_name}
     # Only the window the report looks at: the recall and check window and the activity map.
     window = min(since or ctx.today, stats.heatmap((), ctx.today, report.HEATMAP_WEEKS).start)
-    steps = StepCache(config.step_cache_path())
-    built = report.build(
+    return report.build(
         report.ReportInputs(
             today=ctx.today,
             decks=ctx.collection.decks,
@@ -38,12 +37,9 @@ def build_report(ctx: Context, since: date | None, area: str | None) -> report.R
             area=area_name,
             limits=day.limits,
             seconds=day.seconds,
-            attempts=[memory.Attempt(*a) for a in store.attempts()],
+            recall_model=recall_model(store, ctx.today),
             graded_sessions=frozenset(store.graded_sessions()),
             suspended=day.suspended,
             mock_answers=store.mock_answers(),
-            fsrs_steps=steps.steps,
         )
     )
-    steps.save()
-    return built
