@@ -351,8 +351,7 @@ def projected_forecast(
         carry = load - done
         share = done / load if load else 0.0
         for state in due_states:
-            passed = sm2.review(state, 4, day)
-            back = (passed.due - day).days if passed.due else 1
+            back = sm2.schedule(state, 4)[2]  # the interval a grade of 4 gives
             for lag, weight in ((1, p_fail), (back, 1 - p_fail)):
                 if offset + lag < days:
                     expected[offset + lag] += weight * share

@@ -51,13 +51,24 @@ def scheduler() -> fsrs.Scheduler:
     return fsrs.Scheduler(enable_fuzzing=False)
 
 
-def model_name() -> str:
+@lru_cache(maxsize=1)
+def fsrs_version() -> str:
+    """py-fsrs's version, read once (importlib.metadata scans the installed distributions)."""
     from importlib.metadata import version
 
     try:
-        return f"{MODEL} (py-fsrs {version('fsrs')}, default parameters)"
+        return version("fsrs")
     except Exception:  # pragma: no cover - metadata missing in odd installs
-        return f"{MODEL} (py-fsrs, default parameters)"
+        return ""
+
+
+def model_name() -> str:
+    found = fsrs_version()
+    return (
+        f"{MODEL} (py-fsrs {found}, default parameters)"
+        if found
+        else f"{MODEL} (py-fsrs, default parameters)"
+    )
 
 
 Memory = tuple[Any, "int | None", "float | None", "float | None"]  # (state, step, stability, difficulty)

@@ -49,21 +49,22 @@ def next_interval(repetitions: int, previous_interval: int, ef: float) -> int:
     return max(1, math.ceil(round(previous_interval * ef, 6)))
 
 
-def review(state: CardState, quality: int, today: date) -> CardState:
-    """The state after grading `state` with `quality` on `today`."""
+def schedule(state: CardState, quality: int) -> tuple[float, int, int, int]:
+    """(EF, repetitions, interval in days, lapses) after grading `state` with `quality`: the
+    algorithm itself, which `review` dates and the workload forecast asks for cheaply."""
     if isinstance(quality, bool) or not isinstance(quality, int) or not QUALITY_MIN <= quality <= QUALITY_MAX:
         raise InvalidQuality(f"quality must be an integer from 0 to 5, got {quality!r}")
     if quality >= PASS_QUALITY:
         ef = updated_ef(state.ef, quality)
         repetitions = state.repetitions + 1
-        interval = next_interval(repetitions, state.interval, ef)
-        lapses = state.lapses
-    else:
-        ef = state.ef
-        repetitions = 0
-        interval = 1
-        # A lapse is forgetting something that had been learnt; failing a brand-new card is not.
-        lapses = state.lapses + (1 if state.repetitions > 0 else 0)
+        return ef, repetitions, next_interval(repetitions, state.interval, ef), state.lapses
+    # A lapse is forgetting something that had been learnt; failing a brand-new card is not.
+    return state.ef, 0, 1, state.lapses + (1 if state.repetitions > 0 else 0)
+
+
+def review(state: CardState, quality: int, today: date) -> CardState:
+    """The state after grading `state` with `quality` on `today`."""
+    ef, repetitions, interval, lapses = schedule(state, quality)
     return replace(
         state,
         ef=ef,

@@ -23,18 +23,17 @@ import math
 import os
 from collections.abc import Mapping
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .memory import Memory, Remembered, Step, StepKey
 
 
+@lru_cache(maxsize=1)
 def _format() -> str:
-    from importlib.metadata import version
-
-    import fsrs
-
-    from .memory import scheduler
+    """The caches' key: py-fsrs's version and a digest of the scheduler's settings."""
+    from .memory import fsrs_version, scheduler
 
     sched = scheduler()
     settings = repr(
@@ -46,12 +45,8 @@ def _format() -> str:
             sched.maximum_interval,
         )
     )
-    try:
-        fsrs_version = version("fsrs")
-    except Exception:  # pragma: no cover - metadata missing in odd installs
-        fsrs_version = getattr(fsrs, "__version__", "unknown")
     digest = hashlib.sha256(settings.encode()).hexdigest()[:16]
-    return f"studycli-fsrs-steps/1/py-fsrs-{fsrs_version}/{digest}"
+    return f"studycli-fsrs-steps/1/py-fsrs-{fsrs_version() or 'unknown'}/{digest}"
 
 
 class StepCache:
@@ -184,13 +179,10 @@ class MemoryCache:
                 found[cid] = cached[1]
         return found
 
-    def save(self, marks: Mapping[str, Mark], memories: Mapping[str, Remembered]) -> None:
-        """Keep exactly `memories` (with their marks); written only when something changed."""
-        if self.path is None:
-            return
-        if len(memories) == len(self._cards) and all(
-            self._cards.get(cid) == (marks[cid], memory) for cid, memory in memories.items()
-        ):
+    def save(self, marks: Mapping[str, Mark], memories: Mapping[str, Remembered], replayed: int) -> None:
+        """Keep exactly `memories` (with their marks). Written only when `replayed` cards were
+        replayed or some cached card is gone: the same marks mean the same memories."""
+        if self.path is None or (not replayed and len(memories) == len(self._cards)):
             return
         index: dict[Memory, int] = {}
         table: list[list[Any]] = []

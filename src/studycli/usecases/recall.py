@@ -47,5 +47,5 @@ def recall_model(store: Store, today: date, use_cache: bool = True) -> dict[str,
         fresh = memory.replay_memories((memory.Attempt(*a) for a in attempts if a[0] in changed), steps.steps)
         steps.save()
     memories = {cid: fresh[cid] if cid in fresh else kept[cid] for cid in marks}
-    cache.save(marks, memories)
+    cache.save(marks, memories, len(changed))
     return memory.to_cards(memories)
