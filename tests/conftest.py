@@ -84,6 +84,16 @@ def write(root: Path, rel: str, text: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def no_study_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's own STUDY_* settings (a STUDY_DECKS exported in the shell that
+    runs the suite would add its decks to every collection a test loads); tests set what they need."""
+    import os
+
+    for name in [n for n in os.environ if n.startswith("STUDY_")]:
+        monkeypatch.delenv(name)
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty STUDY_HOME; no user content folders; no forced date."""

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studycli import gaps, sm2
+from studycli import daily, gaps, sm2
 from studycli.errors import StudyError
 from studycli.store import MIGRATIONS, SCHEMA_VERSION, Store
 
@@ -365,3 +365,49 @@ def test_grades_are_the_review_log_without_the_schedule(store_factory) -> None:
     ]
     assert [tuple(g) for g in store.grades()] == facts and len(facts) == 3
     assert [tuple(g) for g in store.grades(since=date(2026, 3, 2))] == facts[1:]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    answers=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=9),  # day offset
+            st.none() | st.floats(min_value=0, max_value=1500, allow_nan=False),  # seconds logged
+            st.booleans(),  # a same-check repeat
+        ),
+        max_size=30,
+    ),
+    undo_last=st.booleans(),
+)
+def test_timing_sums_in_sql_match_the_pure_rule(tmp_path: Path, answers, undo_last) -> None:
+    """Daily commands add up answer times in SQL (`Store.timing`); the sums must be exactly what
+    `daily.seconds_per_item` takes from the rows, undone grades and the window's ends included."""
+    store = Store(tmp_path / f"t{len(list(tmp_path.iterdir()))}.db")
+    for n, (offset, seconds, repeat) in enumerate(answers):
+        card = f"d#{n % 4}"
+        before = store.states().get(card)
+        day = date(2026, 3, 1 + offset)
+        after = before if repeat and before else sm2.review(before or sm2.new_state(card), 4, day)
+        store.record_review(
+            session_id=None,
+            day=day,
+            card_id=card,
+            deck_id="d",
+            source="new" if before is None else "review",
+            quality=4,
+            seconds=seconds,
+            repeat=repeat and before is not None,
+            before=before,
+            after=after,
+        )
+    if undo_last and answers:
+        last = store.last_grade(date(2026, 3, 1 + answers[-1][0]))
+        if last is not None:
+            store.undo(last.id, session_id=None, day=last.day)
+    since, until = date(2026, 3, 3), date(2026, 3, 8)
+    rows = [(r.seconds, r.repeat) for r in store.reviews() if since <= r.day <= until]
+    firsts, total = store.timing(since, until, daily.ANSWER_CAP_S)
+    assert firsts == sum(1 for s, repeat in rows if not repeat and s is not None)
+    assert total == pytest.approx(sum(min(s, daily.ANSWER_CAP_S) for s, _ in rows if s is not None))
+    assert daily.seconds_from_totals(firsts, total) == pytest.approx(daily.seconds_per_item(rows))
+    store.close()

@@ -41,6 +41,7 @@ NEW_SHARE = 0.7  # the knowledge check's protocol: 70% new, 30% review
 MIN_CHECK_SIZE = 10
 DEFAULT_SECONDS_PER_ITEM = 30.0  # until enough answers have been timed
 MIN_TIMED_ANSWERS = 20
+ANSWER_CAP_S = 600.0  # one answer counts at most this long: the person walked away
 WORKLOAD_DAYS = 7
 
 
@@ -173,7 +174,12 @@ def seconds_per_item(timed: Sequence[tuple[float | None, bool]]) -> tuple[float,
     (the person walked away). Needs `MIN_TIMED_ANSWERS` timed first attempts, else the default.
     """
     firsts = sum(1 for s, repeat in timed if not repeat and s is not None)
-    total = sum(min(s, 600.0) for s, _ in timed if s is not None and s >= 0)
+    total = sum(min(s, ANSWER_CAP_S) for s, _ in timed if s is not None and s >= 0)
+    return seconds_from_totals(firsts, total)
+
+
+def seconds_from_totals(firsts: int, total: float) -> tuple[float, bool]:
+    """`seconds_per_item` from its two sums (what `Store.timing` adds up in SQL)."""
     if firsts < MIN_TIMED_ANSWERS or total <= 0:
         return DEFAULT_SECONDS_PER_ITEM, False
     return total / firsts, True

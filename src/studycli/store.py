@@ -735,20 +735,27 @@ class Store:
             for rid, sid, day, cid, did, src, quality, sec, rep in rows
         ]
 
-    def recent_grades(self, since: date) -> list[tuple[date, str, Source, bool, float | None]]:
-        """(day, card id, source, repeat, seconds) of every grade that counts from `since` on, oldest
-        first: what today's caps and the timing estimate need, without building review rows."""
+    def grades_on(self, day: date) -> list[tuple[str, Source, bool]]:
+        """(card id, source, repeat) of every grade that counts given on `day`, oldest first: what
+        today's caps and showings need."""
         with self._errors():
             rows = self._conn.execute(
-                f"SELECT day, card_id, source, repeat, seconds FROM reviews WHERE {_EFFECTIVE}"
-                " AND day >= ? ORDER BY id",
-                (since.isoformat(),),
+                f"SELECT card_id, source, repeat FROM reviews WHERE {_EFFECTIVE} AND day = ? ORDER BY id",
+                (day.isoformat(),),
             ).fetchall()
-        days: dict[str, date] = {}
-        return [
-            (days.get(day) or days.setdefault(day, date.fromisoformat(day)), cid, Source(src), bool(rep), sec)
-            for day, cid, src, rep, sec in rows
-        ]
+        return [(cid, Source(src), bool(rep)) for cid, src, rep in rows]
+
+    def timing(self, since: date, until: date, cap: float) -> tuple[int, float]:
+        """`daily.seconds_per_item`'s two sums over the grades from `since` to `until`, added up by
+        SQLite: first attempts with a logged time, and every logged time capped at `cap`."""
+        with self._errors():
+            firsts, total = self._conn.execute(
+                "SELECT coalesce(sum(repeat = 0 AND seconds IS NOT NULL), 0),"
+                " coalesce(sum(CASE WHEN seconds >= 0 THEN min(seconds, ?) END), 0.0)"
+                f" FROM reviews WHERE {_EFFECTIVE} AND day BETWEEN ? AND ?",
+                (cap, since.isoformat(), until.isoformat()),
+            ).fetchone()
+        return int(firsts), float(total)
 
     def attempts(
         self, until: date | None = None, cards: Collection[str] | None = None

@@ -85,8 +85,7 @@ def load_day(store: Store, collection: Collection, settings: dict[str, str], tod
     plan_cards = (
         [cid for d in collection.decks if d.id in plan_topics for cid in d.card_ids] if plan else None
     )
-    recent = store.recent_grades(since=today - timedelta(days=TIMING_WINDOW_DAYS - 1))
-    todays = [(card_id, source, repeat) for day, card_id, source, repeat, _ in recent if day == today]
+    todays = store.grades_on(today)
     interview = config.interview_date(settings)
     limits = daily.limits(
         today=today,
@@ -100,7 +99,8 @@ def load_day(store: Store, collection: Collection, settings: dict[str, str], tod
         size_setting=config.check_size(settings),
     )
     order, reached = plan_topic_order(plan, active.start, today, collection.decks, store.latest_gap_ratings())
-    seconds = daily.seconds_per_item([(sec, repeat) for day, _, _, repeat, sec in recent if day <= today])
+    timed = store.timing(today - timedelta(days=TIMING_WINDOW_DAYS - 1), today, daily.ANSWER_CAP_S)
+    seconds = daily.seconds_from_totals(*timed)
     suspended = frozenset(store.suspended())
     shown: dict[str, int] = {}
     for card_id, _, _ in todays:
