@@ -777,3 +777,17 @@ def test_a_reader_sees_one_snapshot_while_another_terminal_grades(tmp_path: Path
             assert reader.states() == before and len(reader.reviews()) == 1
         with Store(path, readonly=True) as later:
             assert sorted(later.states()) == ["t/alpha#a1", "t/alpha#a2"]
+
+
+def test_text_that_is_not_utf8_is_reported_as_damage(invoke, home: Path) -> None:
+    """Every value is written from a Python str, so undecodable text can only be damage: exit 74
+    naming the store, never a generic database error (random page damage found this, 1 run in 20)."""
+    path = home / "progress.db"
+    _store_with_progress(path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE settings SET value = CAST(x'ff6e6577' AS TEXT) WHERE key = 'plan'")
+    conn.commit()
+    conn.close()
+    result = invoke("export")
+    assert result.exit_code == 74 and result.stdout == ""
+    assert "is damaged (Could not decode to UTF-8" in result.output

@@ -453,7 +453,8 @@ class Store:
                     f"cannot open the progress database {self.path} for writing: {text}",
                     "check the folder's permissions, or set STUDY_HOME to another folder",
                 ) from None
-            if "malformed" in text or "corrupt" in text:
+            # Text that is not UTF-8 can only be damage: every value is written from a Python str.
+            if "malformed" in text or "corrupt" in text or "decode to UTF-8" in text:
                 raise _damaged(self.path, f"is damaged ({text})") from None
             raise StudyError(f"progress database error in {self.path}: {text}") from None
         except sqlite3.DatabaseError as exc:
