@@ -43,7 +43,14 @@ import fsrs  # noqa: E402
 from studycli import config, daily  # noqa: E402
 from studycli.content import load_collection  # noqa: E402
 from studycli.model import CardState, Deck, Item  # noqa: E402
-from studycli.session import CheckRequest, build_check, build_review, plan_topic_order, state_after  # noqa: E402
+from studycli.session import (  # noqa: E402
+    CheckRequest,
+    build_check,
+    build_review,
+    due_order,
+    plan_topic_order,
+    state_after,
+)
 
 START = date(2027, 1, 4)
 SECONDS = {"new": 45.0, "review": 25.0, "repeat": 15.0}
@@ -179,13 +186,13 @@ def simulate(
             today=today,
             plan_cards=plan_cards,
             plan_last_day=daily.plan_end(START, len(plan.weeks)),
-            states=states,
+            seen=states,
             today_reviews=[],
             interview=use_interview,
             review_setting=review_limit,
         )
         if name == "old":
-            items = build_check(CheckRequest(today, 10, 0.7), decks, states, order)
+            items = build_check(CheckRequest(today, 10, 0.7), decks, states, due_order(states, today), order)
             run_items(items, learner, states, today, None, log)
         else:
             pace = limits.new_per_day
@@ -194,17 +201,17 @@ def simulate(
                     today=today,
                     plan_cards=plan_cards,
                     plan_last_day=daily.plan_end(START, len(plan.weeks)),
-                    states=states,
+                    seen=states,
                     today_reviews=[],
                     interview=interview,
                 ).new_per_day
             request = CheckRequest(
                 today, daily.default_check_size(pace), 0.7, new_left=pace, reviews_left=limits.review_limit
             )
-            items = build_check(request, decks, states, order)
+            items = build_check(request, decks, states, due_order(states, today), order)
             run_items(items, learner, states, today, use_interview, log)
             left = limits.review_limit - log.reviews
-            rest = build_review(today, decks, states, left)
+            rest = build_review(today, decks, due_order(states, today), left)
             run_items(rest, learner, states, today, use_interview, log)
         logs.append(log)
         if offset == days - 1:

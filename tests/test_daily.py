@@ -62,7 +62,7 @@ def test_limits_count_todays_new_cards_and_reviews_across_checks() -> None:
         today=T,
         plan_cards=[f"p#{i}" for i in range(20)],
         plan_last_day=T + timedelta(days=1),
-        states=states,
+        seen=states,
         today_reviews=[
             ("p#0", "new", False),
             ("p#0", "new", True),
@@ -82,7 +82,7 @@ def test_settings_override_the_derived_values() -> None:
         today=T,
         plan_cards=[],
         plan_last_day=T,
-        states={},
+        seen=set(),
         today_reviews=[],
         interview=None,
         new_setting=3,

@@ -98,7 +98,7 @@ def test_a_warm_load_decodes_only_the_decks_whose_cards_are_asked(tmp_path) -> N
     first_alpha = cold.deck("t/alpha").cards[0]
     assert resolve(decks, [("t/alpha", first_alpha.id), ("t/alpha", "t/alpha#gone")]) == [first_alpha]
     assert lazy["t/alpha"].decoded and not lazy["t/beta"].decoded
-    items = build_check(CheckRequest(date(2026, 3, 2), size=1, new_ratio=1.0), decks, {}, ["t/alpha"])
+    items = build_check(CheckRequest(date(2026, 3, 2), size=1, new_ratio=1.0), decks, set(), [], ["t/alpha"])
     assert [i.card.deck_id for i in items] == ["t/alpha"] and not lazy["t/beta"].decoded
     assert warm == cold
 

@@ -310,7 +310,7 @@ def test_json_keys_are_pinned() -> None:
         today=T,
         plan_cards=None,
         plan_last_day=None,
-        states={},
+        seen=set(),
         today_reviews=[],
         interview=T + timedelta(days=30),
     )

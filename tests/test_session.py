@@ -13,6 +13,7 @@ from studycli.session import (
     CheckRequest,
     CheckRun,
     build_check,
+    due_order,
     interleave,
     quotas,
     summarise,
@@ -83,7 +84,9 @@ def test_reviews_most_overdue_relative_to_their_interval_first() -> None:
         # due today on a 1-day interval: exactly one interval
         "x/a#c2": seen("x/a#c2", 0, interval=1),
     }
-    items = build_check(CheckRequest(TODAY, size=3, new_ratio=0.0), decks, states, ["x/a"])
+    items = build_check(
+        CheckRequest(TODAY, size=3, new_ratio=0.0), decks, states, due_order(states, TODAY), ["x/a"]
+    )
     assert [i.card.id for i in items] == ["x/a#c1", "x/a#c0", "x/a#c2"]
 
 
@@ -100,7 +103,9 @@ def test_reviews_most_overdue_first_and_new_in_topic_order() -> None:
     }
     order = topic_order(["x/today"], ["x/earlier", "x/today"], decks, ["x/earlier", "x/today", "x/future"])
     assert order == ["x/today", "x/earlier", "x/extra"]  # future week's topic is not introduced early
-    items = build_check(CheckRequest(TODAY, size=10, new_ratio=0.7), decks, states, order)
+    items = build_check(
+        CheckRequest(TODAY, size=10, new_ratio=0.7), decks, states, due_order(states, TODAY), order
+    )
     reviews = [i.card.id for i in items if i.source == "review"]
     new = [i.card.id for i in items if i.source == "new"]
     assert reviews == ["x/earlier#c1", "x/earlier#c2", "x/earlier#c0"]
@@ -121,7 +126,9 @@ def test_topic_filter_limits_both_pools() -> None:
     decks = {d.id: d for d in (deck("x/a", 5), deck("x/b", 5))}
     states = {"x/a#c0": seen("x/a#c0", -1), "x/b#c0": seen("x/b#c0", -1)}
     order = topic_order([], [], decks, [])
-    items = build_check(CheckRequest(TODAY, size=10, topics=("x/b",)), decks, states, order)
+    items = build_check(
+        CheckRequest(TODAY, size=10, topics=("x/b",)), decks, states, due_order(states, TODAY), order
+    )
     assert {i.card.deck_id for i in items} == {"x/b"}
     assert len(items) == 5
 

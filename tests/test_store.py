@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from studycli import daily, gaps, sm2
 from studycli.errors import StudyError
+from studycli.session import due_order
 from studycli.store import MIGRATIONS, SCHEMA_VERSION, Store
 
 DAY = date(2026, 2, 1)
@@ -411,3 +412,39 @@ def test_timing_sums_in_sql_match_the_pure_rule(tmp_path: Path, answers, undo_la
     assert total == pytest.approx(sum(min(s, daily.ANSWER_CAP_S) for s, _ in rows if s is not None))
     assert daily.seconds_from_totals(firsts, total) == pytest.approx(daily.seconds_per_item(rows))
     store.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(min_value=-60, max_value=20),  # due, days from today
+            st.none()
+            | st.integers(min_value=-3, max_value=90),  # days from last review to due (odd ones too)
+            st.sampled_from([1.3, 1.96, 2.5, 2.5, 2.8]),  # EF (ties on purpose)
+        ),
+        max_size=40,
+    ),
+    today_offset=st.integers(min_value=-5, max_value=5),
+)
+def test_due_order_in_sql_matches_the_pure_rule(tmp_path: Path, rows, today_offset) -> None:
+    """A check asks SQLite for the due reviews in order (`Store.due_order`); it must be exactly
+    `daily.review_order`'s order (overdue share of the interval, then EF, then id), ties included."""
+    today = date(2026, 6, 15)
+    path = tmp_path / f"d{len(list(tmp_path.iterdir()))}.db"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    for n, (due_in, span, ef) in enumerate(rows):
+        due = today + timedelta(days=due_in)
+        last = None if span is None else due - timedelta(days=span)
+        conn.execute(
+            "INSERT INTO card_state(card_id, deck_id, ef, interval, repetitions, due, lapses, reviews,"
+            " last_review) VALUES (?, 'd', ?, ?, 1, ?, 0, 1, ?)",
+            (f"d#{n % 7}-{n}", ef, max(1, span or 1), due.isoformat(), last.isoformat() if last else None),
+        )
+    conn.commit()
+    conn.close()
+    with Store(path, readonly=True) as store:
+        day = today + timedelta(days=today_offset)
+        assert store.due_order(day) == due_order(store.states(), day)
+        assert store.seen_ids() == frozenset(store.states())

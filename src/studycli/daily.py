@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -272,14 +272,15 @@ def limits(
     today: date,
     plan_cards: Iterable[str] | None,
     plan_last_day: date | None,
-    states: Mapping[str, CardState],
+    seen: Container[str],
     today_reviews: Iterable[tuple[str, str, bool]],
     interview: date | None,
     new_setting: int | None = None,
     review_setting: int | None = None,
     size_setting: int | None = None,
 ) -> Limits:
-    """Today's caps. `today_reviews` holds today's logged grades as (card id, source, repeat)."""
+    """Today's caps. `seen` holds the ids of cards with progress; `today_reviews` today's logged
+    grades as (card id, source, repeat)."""
     introduced: set[str] = set()
     reviews_today = 0
     for card_id, source, repeat in today_reviews:
@@ -301,7 +302,7 @@ def limits(
                 else NewPace(DEFAULT_NEW_PER_DAY, None, "no-plan")
             )
         else:
-            remaining = sum(1 for cid in plan_cards if cid not in states or cid in introduced)
+            remaining = sum(1 for cid in plan_cards if cid not in seen or cid in introduced)
             pace = paced_new_per_day(remaining, today, plan_last_day, interview)
         per_day, new_source = pace.per_day, pace.reason
     if size_setting is not None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -106,24 +106,27 @@ def resolve(decks: Mapping[str, Deck], refs: Iterable[CardRef]) -> list[Card]:
     return [card for card in found if card is not None]
 
 
-def review_pool(refs: Iterable[CardRef], states: Mapping[str, CardState], today: date) -> list[CardRef]:
-    """Cards due today or earlier, most at risk first: `daily.review_order` (the most overdue
-    relative to its interval, then the lower EF, then id, for stability)."""
+def due_order(states: Mapping[str, CardState], today: date) -> list[str]:
+    """Ids of the cards due today or earlier, most at risk first: `daily.review_order` (the most
+    overdue relative to its interval, then the lower EF, then id, for stability). The store
+    answers the same question in SQL (`Store.due_order`), tested equal."""
+    return [s.card_id for s in daily.review_order(states.values(), today)]
+
+
+def review_pool(refs: Iterable[CardRef], due: Sequence[str]) -> list[CardRef]:
+    """The due cards among `refs` (the decks in scope, suspended cards left out), in `due`'s order."""
     deck_of = {card_id: deck_id for deck_id, card_id in refs}
-    due = daily.review_order((states[c] for c in deck_of if c in states), today)
-    return [(deck_of[s.card_id], s.card_id) for s in due]
+    return [(deck_of[cid], cid) for cid in due if cid in deck_of]
 
 
-def new_pool(
-    decks: Mapping[str, Deck], order: Sequence[str], states: Mapping[str, CardState]
-) -> list[CardRef]:
+def new_pool(decks: Mapping[str, Deck], order: Sequence[str], seen: Container[str]) -> list[CardRef]:
     """Unseen cards of the topics in `order`, in that order (ids only: the few asked are resolved)."""
     pool: list[CardRef] = []
     for topic in order:
         deck = decks.get(topic)
         if deck is None:
             continue
-        pool.extend((deck.id, cid) for cid in deck.card_ids if cid not in states)
+        pool.extend((deck.id, cid) for cid in deck.card_ids if cid not in seen)
     return pool
 
 
@@ -175,18 +178,20 @@ class CheckRequest:
 def build_check(
     request: CheckRequest,
     decks: Mapping[str, Deck],
-    states: Mapping[str, CardState],
+    seen: Container[str],
+    due: Sequence[str],
     order: Sequence[str],
 ) -> list[Item]:
-    """The items of one check. `order` comes from `topic_order`."""
+    """The items of one check: new cards are the unseen (`seen`: ids with progress) of the topics
+    in `order` (from `topic_order`); reviews come in `due`'s order (`due_order`)."""
     allowed = set(request.topics) if request.topics else None
     if allowed is not None:
         order = [t for t in order if t in allowed] + sorted(allowed - set(order))
         visible = [decks[d] for d in decks if d in allowed]
     else:
         visible = list(decks.values())
-    reviews = review_pool(card_refs(visible), states, request.today)
-    fresh = new_pool(decks, order, states)
+    reviews = review_pool(card_refs(visible), due)
+    fresh = new_pool(decks, order, seen)
     new_available = 0 if request.new_ratio == 0 else len(fresh)
     if request.new_left is not None:
         new_available = min(new_available, request.new_left)
@@ -209,7 +214,7 @@ def build_check(
 def build_review(
     today: date,
     decks: Mapping[str, Deck],
-    states: Mapping[str, CardState],
+    due: Sequence[str],
     limit: int | None = None,
     topics: Iterable[str] | None = None,
     shown_today: Mapping[str, int] | None = None,
@@ -217,11 +222,11 @@ def build_review(
     """A review-only session: due cards only, never a new card, most at risk first."""
     allowed = set(topics) if topics else None
     visible = (d for d in decks.values() if allowed is None or d.id in allowed)
-    due = review_pool(card_refs(visible), states, today)
+    pool = review_pool(card_refs(visible), due)
     if limit is not None:
-        due = due[: max(0, limit)]
+        pool = pool[: max(0, limit)]
     shown = shown_today or {}
-    return [make_item(card, Source.REVIEW, today, shown.get(card.id, 0)) for card in resolve(decks, due)]
+    return [make_item(card, Source.REVIEW, today, shown.get(card.id, 0)) for card in resolve(decks, pool)]
 
 
 def state_after(

@@ -554,6 +554,27 @@ class Store:
             for cid, ef, interval, reps, due, lapses, reviews, last in rows
         }
 
+    def seen_ids(self) -> frozenset[str]:
+        """Ids of every card with progress: what a check needs to know which cards are new."""
+        with self._errors():
+            return frozenset(row[0] for row in self._conn.execute("SELECT card_id FROM card_state"))
+
+    def due_order(self, today: date) -> list[str]:
+        """Ids of the cards due on or before `today`, most at risk first: `daily.review_order`'s
+        order (overdue days over the scheduled interval, descending; then EF; then id), computed
+        by SQLite so a check builds no state for the cards it does not ask. Tested equal to the
+        pure rule. Dates are whole days, so both sides divide the same exact integers."""
+        day = today.isoformat()
+        with self._errors():
+            rows = self._conn.execute(
+                "SELECT card_id FROM card_state WHERE due IS NOT NULL AND due <= ? ORDER BY"
+                " CASE WHEN last_review IS NULL THEN 0.0 ELSE"
+                " (julianday(?) - julianday(last_review)) / max(1, julianday(due) - julianday(last_review))"
+                " END DESC, ef, card_id",
+                (day, day),
+            ).fetchall()
+        return [row[0] for row in rows]
+
     def deck_of_states(self) -> dict[str, str]:
         """card id -> deck id, for every card with progress (orphan checks, reports)."""
         return {

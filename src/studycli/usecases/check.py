@@ -56,7 +56,7 @@ def plan_check(
         reviews_left=lim.reviews_left,
         shown_today=day.shown_today,
     )
-    items = build_check(request, day.decks, day.states, day.order)
+    items = build_check(request, day.decks, day.seen, day.due, day.order)
     notes: list[str] = []
     if new_ratio > 0 and day.new_available():
         if lim.new_left == 0 and lim.new_per_day > 0:
@@ -101,7 +101,7 @@ def plan_review(ctx: Context, limit: int | None, topics: Sequence[str], areas: S
     day = load_day(ctx.store, ctx.collection, ctx.settings, ctx.today)
     left = day.limits.reviews_left
     cap = left if limit is None else min(limit, left)
-    items = build_review(ctx.today, day.decks, day.states, cap, scope, day.shown_today)
+    items = build_review(ctx.today, day.decks, day.due, cap, scope, day.shown_today)
     empty = ""
     if not items:
         if left == 0:
@@ -117,5 +117,5 @@ def plan_review(ctx: Context, limit: int | None, topics: Sequence[str], areas: S
 def follow_up_review(ctx: Context) -> Sitting:
     """After a check on a terminal: everything still due today, read afresh from the store."""
     day = load_day(ctx.store, ctx.collection, ctx.store.settings(), ctx.today)
-    items = build_review(ctx.today, day.decks, day.states, day.limits.reviews_left, None, day.shown_today)
+    items = build_review(ctx.today, day.decks, day.due, day.limits.reviews_left, None, day.shown_today)
     return Sitting(day, items)

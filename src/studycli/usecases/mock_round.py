@@ -76,7 +76,7 @@ def plan_round(
     items = [
         make_item(
             card,
-            Source.REVIEW if card.id in day.states else Source.NEW,
+            Source.REVIEW if card.id in day.seen else Source.NEW,
             ctx.today,
             day.shown_today.get(card.id, 0),
         )
