@@ -157,3 +157,14 @@ def test_an_unreadable_step_file_is_ignored(tmp_path) -> None:
     assert StepCache(path).steps == {}
     path.write_text("[" * 100_000)
     assert StepCache(path).steps == {}
+
+
+def test_the_estimate_does_not_depend_on_the_order_of_cards() -> None:
+    """The recall cache hands cards over in the store's order, a replay in first-attempt order:
+    the mean must come out the same to the last bit."""
+    model = memory.replay(_history(11, cards=60))
+    ids = list(model)
+    shuffled = dict(random.Random(2).sample(list(model.items()), len(model)))
+    today = D0 + timedelta(days=50)
+    at = today + timedelta(days=30)
+    assert memory.estimate(model, today, at, ids) == memory.estimate(shuffled, today, at, reversed(ids))

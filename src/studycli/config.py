@@ -68,8 +68,13 @@ def cache_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def step_cache_path(env: Mapping[str, str] | None = None) -> Path:
-    """FSRS replay steps kept across runs (`stepcache`), beside the deck cache."""
+    """FSRS replay steps kept across runs (`stepcache.StepCache`), beside the deck cache."""
     return data_dir(env) / "cache" / "fsrs-steps.json"
+
+
+def memory_cache_path(env: Mapping[str, str] | None = None) -> Path:
+    """Each card's FSRS memory kept across runs (`stepcache.MemoryCache`), beside the deck cache."""
+    return data_dir(env) / "cache" / "fsrs-memories.json"
 
 
 # Dates a person can mean. Outside them, date arithmetic (a 13-week activity map, a plan's last

@@ -12,6 +12,7 @@ at noon UTC of its study day (days, not clock times, are what the log promises).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -162,7 +163,11 @@ class Estimate:
 def estimate(
     memory: Mapping[str, fsrs.Card], today: date, at: date | None, card_ids: Iterable[str]
 ) -> Estimate:
-    """Mean estimated recall over `card_ids` that have a memory state, today and on `at`."""
+    """Mean estimated recall over `card_ids` that have a memory state, today and on `at`.
+
+    Exact sums (`math.fsum`): the mean must not depend on the order cards come in (a replay
+    gives first-attempt order, the recall cache the store's), or a report could differ in its
+    last digit with nothing changed."""
     now: list[float] = []
     later: list[float] = []
     for cid in card_ids:
@@ -174,6 +179,6 @@ def estimate(
             later.append(retrievability(card, max(at, today)))
     return Estimate(
         len(now),
-        sum(now) / len(now) if now else None,
-        sum(later) / len(later) if later else None,
+        math.fsum(now) / len(now) if now else None,
+        math.fsum(later) / len(later) if later else None,
     )

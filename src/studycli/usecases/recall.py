@@ -27,21 +27,19 @@ WHOLE_LOG_SHARE = 0.25
 STEP_TABLE_FROM = 5_000  # attempts to replay
 
 
-def recall_model(store: Store, today: date, use_cache: bool = True) -> dict[str, fsrs.Card] | None:
+def recall_model(store: Store, today: date) -> dict[str, fsrs.Card] | None:
     """Each card's FSRS memory after its first attempts up to `today`; None when nothing was ever
     graded (the report then shows no estimate, rather than an estimate over no cards)."""
     marks = store.attempt_marks(today)
     if not marks and not store.has_attempts():
         return None
-    memories_path = config.step_cache_path().with_name("fsrs-memories.json") if use_cache else None
-    cache = MemoryCache(memories_path, store.identity())
+    cache = MemoryCache(config.memory_cache_path(), store.identity())
     kept = cache.kept(marks)
     changed = marks.keys() - kept.keys()
     fresh: dict[str, memory.Remembered] = {}
     if changed:
         replaying = sum(marks[cid][0] for cid in changed)
-        use_steps = use_cache and replaying >= STEP_TABLE_FROM
-        steps = StepCache(config.step_cache_path() if use_steps else None)
+        steps = StepCache(config.step_cache_path() if replaying >= STEP_TABLE_FROM else None)
         few = len(changed) <= WHOLE_LOG_SHARE * len(marks)
         attempts = store.attempts(until=today, cards=changed if few else None)
         fresh = memory.replay_memories((memory.Attempt(*a) for a in attempts if a[0] in changed), steps.steps)
