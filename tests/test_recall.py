@@ -9,28 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from studycli import memory, sm2
+from studycli import memory
 from studycli.store import Store
 from studycli.usecases import recall
 
+from .test_store import grade
+
 D0 = date(2026, 3, 2)
-
-
-def grade(store: Store, card_id: str, quality: int, day: date, repeat: bool = False) -> None:
-    before = store.states().get(card_id)
-    after = before if repeat and before else sm2.review(before or sm2.new_state(card_id), quality, day)
-    store.record_review(
-        session_id=None,
-        day=day,
-        card_id=card_id,
-        deck_id=card_id.split("#")[0],
-        source="new" if before is None else "review",
-        quality=quality,
-        seconds=3.0,
-        repeat=repeat,
-        before=before,
-        after=after,
-    )
 
 
 def history(store: Store, cards: int = 25, seed: int = 4) -> None:

@@ -26,6 +26,7 @@ def grade(
     day: date = DAY,
     repeat: bool = False,
     session: int | None = None,
+    seconds: float | None = 1.5,
 ) -> None:
     before = store.states().get(card_id)
     after = before if repeat and before else sm2.review(before or sm2.new_state(card_id), quality, day)
@@ -36,7 +37,7 @@ def grade(
         deck_id="d",
         source="new" if before is None else "review",
         quality=quality,
-        seconds=1.5,
+        seconds=seconds,
         repeat=repeat,
         before=before,
         after=after,
@@ -386,20 +387,13 @@ def test_timing_sums_in_sql_match_the_pure_rule(tmp_path: Path, answers, undo_la
     store = Store(tmp_path / f"t{len(list(tmp_path.iterdir()))}.db")
     for n, (offset, seconds, repeat) in enumerate(answers):
         card = f"d#{n % 4}"
-        before = store.states().get(card)
-        day = date(2026, 3, 1 + offset)
-        after = before if repeat and before else sm2.review(before or sm2.new_state(card), 4, day)
-        store.record_review(
-            session_id=None,
-            day=day,
-            card_id=card,
-            deck_id="d",
-            source="new" if before is None else "review",
-            quality=4,
+        grade(
+            store,
+            card,
+            4,
+            date(2026, 3, 1 + offset),
+            repeat=repeat and card in store.seen_ids(),
             seconds=seconds,
-            repeat=repeat and before is not None,
-            before=before,
-            after=after,
         )
     if undo_last and answers:
         last = store.last_grade(date(2026, 3, 1 + answers[-1][0]))

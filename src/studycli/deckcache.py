@@ -307,15 +307,10 @@ class DeckCache:
 
     @staticmethod
     def _read(path: Path) -> tuple[dict[Key, Entry], dict[PlanKey, tuple[Stamp, Any]]]:
-        try:
-            raw = path.read_bytes()
-            end = raw.find(b"\n")
-            data = _loads(raw[:end]) if end >= 0 else None
-        except (OSError, ValueError, RecursionError):  # missing, truncated, damaged: start afresh
+        found = _read_file(path, FORMAT)
+        if found is None:  # missing, truncated, damaged, another format: start afresh
             return {}, {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return {}, {}
-        blobs = memoryview(raw)[end + 1 :]
+        data, blobs = found
         entries: dict[Key, Entry] = {}
         raw_entries = data.get("entries")
         raw_plans = data.get("plans")
@@ -325,10 +320,7 @@ class DeckCache:
             try:
                 file, deck_id, bundled, size, mtime, ctime, value, offset, length = entry
                 key = (_str(file), _str(deck_id), bundled is True)
-                start, stop = _int(offset), _int(offset) + _int(length)
-                if not 0 <= start <= stop <= len(blobs):
-                    raise ValueError("blob out of range")
-                entries[key] = ((_int(size), _int(mtime), _int(ctime)), value, _slicer(blobs, start, stop))
+                entries[key] = ((_int(size), _int(mtime), _int(ctime)), value, _blob(blobs, offset, length))
             except (TypeError, ValueError):
                 continue
         plans: dict[PlanKey, tuple[Stamp, Any]] = {}
@@ -393,32 +385,68 @@ class DeckCache:
         unchanged = len(self._new) == len(self._old) and len(self._new_plans) == len(self._old_plans)
         if self.path is None or not (self._dirty or not unchanged):
             return
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        entries: list[Any] = []
-        blobs: list[bytes] = []
-        offset = 0
-        for key, (st, value, blob) in self._new.items():
-            data = blob()
-            entries.append([*key, *st, value, offset, len(data)])
-            blobs.append(data)
-            offset += len(data)
+        blobs = _Blobs()
+        entries = [[*key, *st, value, *blobs.add(blob())] for key, (st, value, blob) in self._new.items()]
+        plans = [[*key, *st, value] for key, (st, value) in self._new_plans.items()]
         try:
-            plans = [[*key, *st, value] for key, (st, value) in self._new_plans.items()]
-            index = _dumps({"format": FORMAT, "entries": entries, "plans": plans})
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as out:
-                out.write(index)
-                out.write(b"\n")
-                out.writelines(blobs)
-            os.replace(tmp, self.path)
+            _write_file(self.path, {"format": FORMAT, "entries": entries, "plans": plans}, blobs)
             old = self.path.with_name("decks.pickle")  # the old, executable format: never read again
             if old != self.path:
                 old.unlink(missing_ok=True)
         except OSError:
-            tmp.unlink(missing_ok=True)
+            pass
 
 
-def _slicer(blobs: memoryview, start: int, stop: int) -> Callable[[], bytes]:
+# --- the file: one line of JSON (the index), then the card blobs it points into -------------------
+
+
+class _Blobs:
+    """The blob area of a file being written: `add` returns where a blob will sit."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self._size = 0
+
+    def add(self, data: bytes) -> tuple[int, int]:
+        self.parts.append(data)
+        self._size += len(data)
+        return self._size - len(data), len(data)
+
+
+def _write_file(path: Path, index: dict[str, Any], blobs: _Blobs) -> None:
+    """Replace `path` atomically with `index` and `blobs`; raises OSError (nothing changed then)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as out:
+            out.write(_dumps(index))
+            out.write(b"\n")
+            out.writelines(blobs.parts)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _read_file(path: Path, form: str) -> tuple[dict[str, Any], memoryview] | None:
+    """The index of a file `_write_file` wrote in format `form`, and its blob area; None for a
+    missing, truncated or damaged file or another format."""
+    try:
+        raw = path.read_bytes()
+        end = raw.find(b"\n")
+        data = _loads(raw[:end]) if end >= 0 else None
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != form:
+        return None
+    return data, memoryview(raw)[end + 1 :]
+
+
+def _blob(blobs: memoryview, offset: Any, length: Any) -> Callable[[], bytes]:
+    """A reader of one blob, its place checked now (ValueError/TypeError if it lies outside)."""
+    start, stop = _int(offset), _int(offset) + _int(length)
+    if not 0 <= start <= stop <= len(blobs):
+        raise ValueError("blob out of range")
     return lambda: bytes(blobs[start:stop])
 
 
@@ -438,23 +466,15 @@ def build_shipped(root: Path, out: Path) -> int:
     from .files import read_source
 
     entries: list[Any] = []
-    blobs: list[bytes] = []
-    offset = 0
+    blobs = _Blobs()
     for path in iter_deck_files(root):
         text, _ = read_source(path)
         if text is None:
             continue
         value, blob = encode(parse_deck(text, deck_id_for(path, root), SHIPPED_PATH, True))
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        entries.append([path.relative_to(root).as_posix(), digest, value, offset, len(blob)])
-        blobs.append(blob)
-        offset += len(blob)
-    tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(_dumps({"format": SHIPPED_FORMAT, "entries": entries}))
-        handle.write(b"\n")
-        handle.writelines(blobs)
-    os.replace(tmp, out)
+        entries.append([path.relative_to(root).as_posix(), digest, value, *blobs.add(blob)])
+    _write_file(out, {"format": SHIPPED_FORMAT, "entries": entries}, blobs)
     return len(entries)
 
 
@@ -469,22 +489,14 @@ class ShippedDecks:
 
     def _load(self) -> dict[str, tuple[str, Any, Callable[[], bytes]]]:
         entries: dict[str, tuple[str, Any, Callable[[], bytes]]] = {}
-        try:
-            raw = self.path.read_bytes()
-            end = raw.find(b"\n")
-            data = _loads(raw[:end]) if end >= 0 else None
-        except (OSError, ValueError, RecursionError):
+        found = _read_file(self.path, SHIPPED_FORMAT)
+        if found is None:
             return entries
-        if not isinstance(data, dict) or data.get("format") != SHIPPED_FORMAT:
-            return entries
-        blobs = memoryview(raw)[end + 1 :]
+        data, blobs = found
         for entry in data.get("entries") or ():
             try:
                 rel, digest, value, offset, length = entry
-                start, stop = _int(offset), _int(offset) + _int(length)
-                if not 0 <= start <= stop <= len(blobs):
-                    raise ValueError("blob out of range")
-                entries[_str(rel)] = (_str(digest), value, _slicer(blobs, start, stop))
+                entries[_str(rel)] = (_str(digest), value, _blob(blobs, offset, length))
             except (TypeError, ValueError):
                 continue
         return entries

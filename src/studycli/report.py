@@ -7,7 +7,7 @@ Markdown must paste into notes as valid tables).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -58,7 +58,6 @@ class ReportInputs:
     graded_sessions: frozenset[int] | None = None  # sessions with a grade that counts (None: all)
     suspended: frozenset[str] = frozenset()  # never asked: out of due counts, listed on their own
     mock_answers: Sequence[MockAnswer] = ()  # every mock-round answer (`study mock`)
-    fsrs_steps: MutableMapping[memory.StepKey, memory.Step] | None = None  # replay steps known already
     # Each card's FSRS memory as of `today`, computed already (`usecases.recall`); when given,
     # `attempts` is not replayed. None and no attempts: nothing graded yet, no estimate.
     recall_model: Mapping[str, Any] | None = None
@@ -422,9 +421,7 @@ def _retention(inp: ReportInputs, decks: Sequence[Deck], interview: date | None)
     if inp.recall_model is not None:
         model = {cid: card for cid, card in inp.recall_model.items() if cid in in_scope}
     else:
-        model = memory.replay(
-            (a for a in inp.attempts if a.card_id in in_scope and a.day <= inp.today), inp.fsrs_steps
-        )
+        model = memory.replay(a for a in inp.attempts if a.card_id in in_scope and a.day <= inp.today)
     at = interview if interview is not None and interview >= inp.today else None
     overall = memory.estimate(model, inp.today, at, model.keys())
     areas: list[AreaRetention] = []

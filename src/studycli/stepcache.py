@@ -66,44 +66,23 @@ class StepCache:
 
     def _read(self, path: Path) -> dict[StepKey, Step]:
         """The steps in `path`, or none at all if anything in it is not what `save` writes."""
+        data = _load(path, format=self._format)
         try:
-            data = json.loads(path.read_bytes())
-            if not isinstance(data, dict) or data.get("format") != self._format:
-                return {}
-            return _decode(data["memories"], data["steps"])
-        except (OSError, ValueError, TypeError, KeyError, IndexError, RecursionError):
+            return _decode(data["memories"], data["steps"]) if data is not None else {}
+        except BAD_FILE:
             return {}
 
     def save(self) -> None:
         """Write the table when this run added steps to it; failures are harmless."""
         if self.path is None or len(self.steps) == self._loaded:
             return
-        index: dict[Memory, int] = {}
-        memories: list[list[Any]] = []
-
-        def ref(memory: Memory) -> int:
-            found = index.get(memory)
-            if found is None:
-                found = index[memory] = len(memories)
-                state, step, stability, difficulty = memory
-                memories.append([int(state), step, stability, difficulty])
-            return found
-
+        table = _MemoryTable()
         steps = []
         for (before, days, rating), (after, offset) in self.steps.items():
-            first = -1 if before is None else ref(before)
-            steps.append([first, days, rating, ref(after), offset.days, offset.seconds, offset.microseconds])
-        text = json.dumps(
-            {"format": self._format, "memories": memories, "steps": steps}, separators=(",", ":")
-        )
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, self.path)
+            first = -1 if before is None else table.ref(before)
+            steps.append([first, days, rating, table.ref(after), *_offset_out(offset)])
+        if _write(self.path, {"format": self._format, "memories": table.rows, "steps": steps}):
             self._loaded = len(self.steps)
-        except OSError:
-            tmp.unlink(missing_ok=True)
 
 
 def _decode(raw_memories: Any, raw_steps: Any) -> dict[StepKey, Step]:
@@ -158,16 +137,10 @@ class MemoryCache:
         self._cards: dict[str, tuple[Mark, Remembered]] = self._read(path) if path is not None else {}
 
     def _read(self, path: Path) -> dict[str, tuple[Mark, Remembered]]:
+        data = _load(path, format=self._format, store=self._store)
         try:
-            data = json.loads(path.read_bytes())
-            if (
-                not isinstance(data, dict)
-                or data.get("format") != self._format
-                or data.get("store") != self._store
-            ):
-                return {}
-            return _decode_cards(data["memories"], data["cards"])
-        except (OSError, ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError):
+            return _decode_cards(data["memories"], data["cards"]) if data is not None else {}
+        except BAD_FILE:
             return {}
 
     def kept(self, marks: Mapping[str, Mark]) -> dict[str, Remembered]:
@@ -184,42 +157,67 @@ class MemoryCache:
         replayed or some cached card is gone: the same marks mean the same memories."""
         if self.path is None or (not replayed and len(memories) == len(self._cards)):
             return
-        index: dict[Memory, int] = {}
-        table: list[list[Any]] = []
+        table = _MemoryTable()
         rows = []
         for cid, (memory, day, offset) in memories.items():
-            ref = index.get(memory)
-            if ref is None:
-                ref = index[memory] = len(table)
-                state, step, stability, difficulty = memory
-                table.append([int(state), step, stability, difficulty])
             count, first, last, total, last_day = marks[cid]
+            ref = table.ref(memory)
             rows.append(
-                [
-                    cid,
-                    count,
-                    first,
-                    last,
-                    total,
-                    last_day,
-                    ref,
-                    day.toordinal(),
-                    offset.days,
-                    offset.seconds,
-                    offset.microseconds,
-                ]
+                [cid, count, first, last, total, last_day, ref, day.toordinal(), *_offset_out(offset)]
             )
-        text = json.dumps(
-            {"format": self._format, "store": self._store, "memories": table, "cards": rows},
-            separators=(",", ":"),
+        _write(
+            self.path, {"format": self._format, "store": self._store, "memories": table.rows, "cards": rows}
         )
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            tmp.unlink(missing_ok=True)
+
+
+class _MemoryTable:
+    """The shared table of FSRS memories as `save` writes it (`_memories` reads it back): each
+    distinct memory once, referred to by its index (a step's result is the next step's input,
+    and many cards share a memory)."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[Any]] = []
+        self._index: dict[Memory, int] = {}
+
+    def ref(self, memory: Memory) -> int:
+        found = self._index.get(memory)
+        if found is None:
+            found = self._index[memory] = len(self.rows)
+            state, step, stability, difficulty = memory
+            self.rows.append([int(state), step, stability, difficulty])
+        return found
+
+
+def _offset_out(offset: timedelta) -> tuple[int, int, int]:
+    return offset.days, offset.seconds, offset.microseconds
+
+
+# What a file `save` did not write can raise while it is decoded: it is then ignored whole.
+BAD_FILE = (ValueError, TypeError, KeyError, IndexError, OverflowError)
+
+
+def _load(path: Path, **expected: Any) -> dict[str, Any] | None:
+    """The JSON object in `path` if it holds each `expected` key with that value, else None."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or any(data.get(key) != value for key, value in expected.items()):
+        return None
+    return data
+
+
+def _write(path: Path, data: dict[str, Any]) -> bool:
+    """Replace `path` with `data` as JSON, atomically; False (and nothing changed) on failure."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def _decode_cards(raw_memories: Any, raw_cards: Any) -> dict[str, tuple[Mark, Remembered]]:

@@ -77,6 +77,20 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _day_reader() -> Callable[[str], date]:
+    """`date.fromisoformat` that parses each distinct day once: a read of thousands of rows
+    (every state, the whole log) spans a few hundred days."""
+    days: dict[str, date] = {}
+
+    def parse(value: str) -> date:
+        found = days.get(value)
+        if found is None:
+            found = days[value] = date.fromisoformat(value)
+        return found
+
+    return parse
+
+
 def _parse_day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -541,16 +555,19 @@ class Store:
             rows = self._conn.execute(
                 "SELECT card_id, ef, interval, repetitions, due, lapses, reviews, last_review FROM card_state"
             ).fetchall()
-        days: dict[str | None, date | None] = {None: None}  # a few hundred distinct days
-
-        def parse(value: str | None) -> date | None:
-            if value not in days:
-                days[value] = _parse_day(value)
-            return days[value]
-
+        parse = _day_reader()
         make = CardState.from_row
         return {
-            cid: make(cid, ef, interval, reps, parse(due), lapses or 0, reviews, parse(last))
+            cid: make(
+                cid,
+                ef,
+                interval,
+                reps,
+                parse(due) if due else None,
+                lapses or 0,
+                reviews,
+                parse(last) if last else None,
+            )
             for cid, ef, interval, reps, due, lapses, reviews, last in rows
         }
 
@@ -740,13 +757,13 @@ class Store:
             params = (since.isoformat(),)
         with self._errors():
             rows = self._conn.execute(sql + " ORDER BY id", params).fetchall()
-        days: dict[str, date] = {}
+        parse = _day_reader()
         sources = {s.value: s for s in Source}
         return [
             Grade(
                 rid,
                 sid,
-                days.get(day) or days.setdefault(day, date.fromisoformat(day)),
+                parse(day),
                 cid,
                 did,
                 sources[src],
@@ -801,11 +818,8 @@ class Store:
                     where = f" AND card_id IN ({', '.join('?' * len(chunk))})"
                     rows += self._conn.execute(sql + where, [*params, *chunk]).fetchall()
         rows.sort()  # by id: the order the grades were given
-        days: dict[str, date] = {}
-        return [
-            (cid, days.get(day) or days.setdefault(day, date.fromisoformat(day)), quality)
-            for _, cid, day, quality in rows
-        ]
+        parse = _day_reader()
+        return [(cid, parse(day), quality) for _, cid, day, quality in rows]
 
     def attempt_marks(self, until: date) -> dict[str, tuple[int, int, int, int, str]]:
         """Per card with first attempts up to `until`: (count, first id, last id, sum of grades,
