@@ -564,6 +564,35 @@ def test_a_grade_is_shown_only_after_it_is_recorded() -> None:
     assert "✓ correct" not in at_record[1] and "✓ correct" in screen.getvalue()
 
 
+def test_ctrl_c_while_an_explanation_is_shown_counts_the_grade_already_saved() -> None:
+    """A choice card's grade is committed before its explanation is shown; Ctrl-C at that
+    explanation's pause must leave the sitting's count agreeing with the store (found in tmux:
+    the summary said 1 graded while 2 grades were saved)."""
+    from rich.console import Console
+
+    from studycli.ui.check_view import run_check
+    from studycli.ui.console import THEME
+
+    mcq = Card(
+        id="d#m", deck_id="d", question="Which?", kind=CardKind.MCQ,
+        options=(Option("right", True), Option("wrong", False)), explanation="Because.",
+    )  # fmt: skip
+    deck = Deck(id="d", title="D", area="A", cards=(mcq,))
+    console = Console(file=io.StringIO(), width=80, no_color=True, theme=THEME)
+
+    class Interrupting(_Prompter):
+        def pause(self, prompt: Any) -> None:
+            raise KeyboardInterrupt
+
+    saved: list[int] = []
+    run = CheckRun([Item(mcq, "new")])
+    outcome = run_check(
+        console, Interrupting(console, ["b"]), run, {"d": deck}, lambda i, q, s: saved.append(q)
+    )
+    assert outcome.status == "interrupted"
+    assert saved == [1] and [g.quality for g in run.graded] == saved
+
+
 def test_sigkill_right_after_the_acknowledgement_keeps_the_grade(tmp_path: Path) -> None:
     """A question card of its own deck (the bundled decks' first card may be any kind): the grade
     key is echoed only after the commit, so killing the process the instant it shows keeps it."""

@@ -455,8 +455,8 @@ def run_check(
                 console.print(Text(f"⇄ {exc.message}; moving on", style="warn"))
                 run.skip()  # nothing was recorded: the item leaves the queue ungraded
                 continue
-            answer.acknowledge()
-            run.grade(quality)
+            run.grade(quality)  # the sitting counts what the store holds before anything can stop it
+            answer.acknowledge()  # may pause on an explanation, where Ctrl-C is fair
             if quality < REPEAT_BELOW and not item.repeat:
                 console.print(Text("↻ this one comes back at the end of the check", style="muted"))
             if after_grade is not None:
