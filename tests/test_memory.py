@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import fsrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from studycli import memory
 from studycli.stepcache import StepCache
@@ -168,3 +170,37 @@ def test_the_estimate_does_not_depend_on_the_order_of_cards() -> None:
     today = D0 + timedelta(days=50)
     at = today + timedelta(days=30)
     assert memory.estimate(model, today, at, ids) == memory.estimate(shuffled, today, at, reversed(ids))
+
+
+@given(
+    stability=st.floats(min_value=0.001, max_value=100_000, allow_nan=False),
+    days=st.integers(min_value=-30, max_value=20_000),
+)
+def test_the_estimate_reads_py_fsrs_own_forgetting_curve_to_the_last_bit(stability: float, days: int) -> None:
+    """The estimate evaluates the curve without building py-fsrs cards; it must not differ from
+    `Scheduler.get_card_retrievability` on the card it stands for, in any digit."""
+    remembered = memory.Remembered((fsrs.State.Review, None, stability, 5.0), D0, timedelta(days=9))
+    card = memory.to_cards({"c": remembered})["c"]
+    day = D0 + timedelta(days=days)
+    ours = memory.retrievability(remembered, day)
+    assert ours == fsrs.Scheduler(enable_fuzzing=False).get_card_retrievability(card, noon(day))
+    assert ours == memory.retrievability(card, day)
+    assert (remembered.stability, remembered.last_review, remembered.due) == (
+        card.stability,
+        card.last_review,
+        card.due,
+    )
+
+
+def test_a_memory_without_stability_is_not_recalled() -> None:
+    remembered = memory.Remembered((fsrs.State.Learning, 0, None, None), D0, timedelta(minutes=10))
+    assert memory.retrievability(remembered, D0) == 0
+    assert memory.retrievability(memory.to_cards({"c": remembered})["c"], D0) == 0
+
+
+def test_the_fsrs_version_read_from_its_folder_is_the_metadata_one() -> None:
+    from importlib.metadata import version
+
+    memory.fsrs_version.cache_clear()
+    assert memory.fsrs_version() == version("fsrs")
+    assert memory.model_name() == f"FSRS-6 (py-fsrs {version('fsrs')}, default parameters)"

@@ -98,11 +98,16 @@ def test_an_undo_a_date_in_the_past_and_another_store_are_replayed(home: Path, r
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda d: d["cards"][0].__setitem__(6, 10**6),  # points past the memory table
-        lambda d: d["cards"][0].__setitem__(1, "7"),  # a count of the wrong type
+        lambda d: d["refs"].__setitem__(0, 10**6),  # points past the table of results
+        lambda d: d["refs"].__setitem__(0, "7"),  # a reference of the wrong type
+        lambda d: d["results"][0].__setitem__(0, 10**6),  # points past the memory table
         lambda d: d["memories"][0].__setitem__(2, float("inf")),
+        lambda d: d["days"].__setitem__(0, 0),  # no such day
+        lambda d: d["mark"].__setitem__(0, "216"),  # a log mark of the wrong type
         lambda d: d.__setitem__("store", 1),  # another store's memories
         lambda d: d.__setitem__("cards", [[1]]),
+        lambda d: d["cards"].__setitem__(1, d["cards"][0]),  # one card twice
+        lambda d: d.__setitem__("refs", d["refs"][1:]),  # columns of different lengths
     ],
 )
 def test_a_damaged_memory_file_means_a_full_replay(home: Path, replayed, damage) -> None:
@@ -123,3 +128,22 @@ def test_nothing_graded_means_no_model(home: Path) -> None:
         assert recall.recall_model(store, D0) is None
         grade(store, "d/a#c1", 4, D0 + timedelta(days=5))
         assert recall.recall_model(store, D0) == {}  # graded, but only after that day
+
+
+def test_a_restored_older_log_is_replayed_whole(home: Path, replayed) -> None:
+    """A restore puts back an older log under the same store id: later grades are gone and new
+    ones take their ids. The cached memories no longer hold, though the store is the same."""
+    ticks = iter(range(10**6))
+    with Store(home / "progress.db", clock=lambda: f"2026-03-01T00:00:{next(ticks) % 60:02d}+00:00") as store:
+        history(store)
+        backup = store.backup(home / "before.db")
+        today = D0 + timedelta(days=40)
+        for card in ("d/a#c1", "d/a#c2", "d/a#c3"):
+            grade(store, card, 5, today)
+        assert fields(recall.recall_model(store, today)) == full(store, today)
+        store.replace_with(Store(backup, readonly=True, copy=True))
+        for card in ("d/a#c1", "d/a#c2", "d/a#c4"):  # the same ids again, other grades
+            grade(store, card, 0, today)
+        assert fields(recall.recall_model(store, today)) == full(store, today)
+        assert len(replayed[-1]) > 4  # not only the cards graded last: everything
+        assert fields(recall.recall_model(store, today)) == full(store, today)

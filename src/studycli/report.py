@@ -8,7 +8,7 @@ Markdown must paste into notes as valid tables).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -55,7 +55,9 @@ class ReportInputs:
     limits: daily.Limits | None = None
     seconds: tuple[float, bool] = (daily.DEFAULT_SECONDS_PER_ITEM, False)
     attempts: Sequence[memory.Attempt] = ()  # every first attempt, oldest first (for the estimate)
-    graded_sessions: frozenset[int] | None = None  # sessions with a grade that counts (None: all)
+    # Grades per day from the first day the activity map shows (`Store.grades_per_day`), when
+    # `reviews` holds only the report's window; None: counted from `reviews`.
+    activity: Mapping[date, int] | None = None
     suspended: frozenset[str] = frozenset()  # never asked: out of due counts, listed on their own
     mock_answers: Sequence[MockAnswer] = ()  # every mock-round answer (`study mock`)
     # Each card's FSRS memory as of `today`, computed already (`usecases.recall`); when given,
@@ -270,7 +272,11 @@ def build(inp: ReportInputs) -> Report:
     # Forecast, activity, leeches
     fc = stats.forecast(states, today, FORECAST_DAYS, card_ids)
     due_30 = stats.due_within(states, today, RECALL_DAYS, card_ids)
-    heat = stats.heatmap((r.day for r in reviews), today, HEATMAP_WEEKS, inp.since)
+    if inp.activity is not None and inp.area is None:
+        heat = stats.heatmap((), today, HEATMAP_WEEKS, inp.since)
+        heat = replace(heat, counts={d: n for d, n in inp.activity.items() if heat.start <= d <= today})
+    else:
+        heat = stats.heatmap((r.day for r in reviews), today, HEATMAP_WEEKS, inp.since)
     deck_of = {cid: d for d in decks for cid in d.card_ids}  # the few cards named are decoded
 
     def question(cid: str) -> str:
@@ -418,19 +424,21 @@ def _interview(inp: ReportInputs, limits: daily.Limits) -> Interview:
 def _retention(inp: ReportInputs, decks: Sequence[Deck], interview: date | None) -> Retention:
     """The FSRS estimate over every card seen in scope, overall and per area."""
     in_scope = {cid: d.area for d in decks for cid in d.card_ids}
+    model: Mapping[str, Any]
     if inp.recall_model is not None:
-        model = {cid: card for cid, card in inp.recall_model.items() if cid in in_scope}
+        model = inp.recall_model
     else:
-        model = memory.replay(a for a in inp.attempts if a.card_id in in_scope and a.day <= inp.today)
+        model = memory.replay_memories(
+            a for a in inp.attempts if a.card_id in in_scope and a.day <= inp.today
+        )
     at = interview if interview is not None and interview >= inp.today else None
-    overall = memory.estimate(model, inp.today, at, model.keys())
-    areas: list[AreaRetention] = []
-    for area in dict.fromkeys(in_scope.values()):
-        ids = [cid for cid, a in in_scope.items() if a == area and cid in model]
-        if not ids:
-            continue
-        e = memory.estimate(model, inp.today, at, ids)
-        areas.append(AreaRetention(area, e.cards, e.now, e.later))
+    overall, per_area = memory.estimates(model, inp.today, at, in_scope)
+    areas = [
+        AreaRetention(area, e.cards, e.now, e.later)
+        for area in dict.fromkeys(in_scope.values())  # the decks' order, as everywhere in the report
+        for e in (per_area.get(area),)
+        if e is not None
+    ]
     return Retention(memory.model_name(), overall.cards, overall.now, overall.later, tuple(areas))
 
 

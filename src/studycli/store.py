@@ -774,6 +774,17 @@ class Store:
             for rid, sid, day, cid, did, src, quality, sec, rep in rows
         ]
 
+    def grades_per_day(self, since: date) -> dict[date, int]:
+        """Grades that count per day from `since` on (repeats too): the report's activity map,
+        counted here rather than from 10,000 rows read for it."""
+        with self._errors():
+            rows = self._conn.execute(
+                f"SELECT day, count(*) FROM reviews WHERE {_EFFECTIVE} AND day >= ? GROUP BY day",
+                (since.isoformat(),),
+            ).fetchall()
+        parse = _day_reader()
+        return {parse(day): count for day, count in rows}
+
     def grades_on(self, day: date) -> list[tuple[str, Source, bool]]:
         """(card id, source, repeat) of every grade that counts given on `day`, oldest first: what
         today's caps and showings need."""
@@ -821,17 +832,52 @@ class Store:
         parse = _day_reader()
         return [(cid, parse(day), quality) for _, cid, day, quality in rows]
 
-    def attempt_marks(self, until: date) -> dict[str, tuple[int, int, int, int, str]]:
-        """Per card with first attempts up to `until`: (count, first id, last id, sum of grades,
-        last day), a fingerprint of its replay input that any new grade, undo, restore or import
-        changes (the log is append-only). `usecases.recall` replays only cards whose mark moved."""
+    def log_mark(self) -> LogMark:
+        """Where the append-only log stands: the last review and the last undo, each as its id
+        and a fingerprint of its row (card, time, day and grade; review and time). `usecases.recall` keeps it beside the FSRS
+        memories it derived, and asks `cards_changed` what happened since."""
         with self._errors():
+            review = self._conn.execute(
+                f"SELECT id, {_REVIEW_PRINT} FROM reviews ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            undo = self._conn.execute(
+                f"SELECT id, {_UNDO_PRINT} FROM undos ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        review_id, review_print = review or (0, "")
+        undo_id, undo_print = undo or (0, "")
+        return (int(review_id), str(review_print), int(undo_id), str(undo_print))
+
+    def cards_changed(self, mark: LogMark, until: date, today: date) -> set[str] | None:
+        """Cards whose first attempts up to `today` may differ from what they were up to `until`
+        when the log stood at `mark`: those graded or ungraded since, and those graded on a day
+        between the two (STUDY_TODAY moved). None when the log is no longer an extension of
+        `mark` (a restore or another store replaced it): then nothing derived from it holds.
+
+        Exact because rows are never updated or deleted (triggers refuse it): the rows up to a
+        mark stay as they were as long as the row the mark ends on is still there, unchanged."""
+        review_id, review_print, undo_id, undo_print = mark
+        with self._errors():
+            for table, row_id, fingerprint, columns in (
+                ("reviews", review_id, review_print, _REVIEW_PRINT),
+                ("undos", undo_id, undo_print, _UNDO_PRINT),
+            ):
+                if row_id:
+                    found = self._conn.execute(f"SELECT {columns} FROM {table} WHERE id = ?", (row_id,))
+                    if found.fetchone() != (fingerprint,):
+                        return None
             rows = self._conn.execute(
-                "SELECT card_id, count(*), min(id), max(id), sum(quality), max(day) FROM reviews"
-                f" WHERE repeat = 0 AND {_EFFECTIVE} AND day <= ? GROUP BY card_id",
-                (until.isoformat(),),
+                "SELECT card_id FROM reviews WHERE id > ?"
+                " UNION SELECT reviews.card_id FROM undos JOIN reviews ON reviews.id = undos.review_id"
+                " WHERE undos.id > ?",
+                (review_id, undo_id),
             ).fetchall()
-        return {cid: (n, first, last, total, day) for cid, n, first, last, total, day in rows}
+            if until != today:
+                low, high = sorted((until, today))
+                rows += self._conn.execute(
+                    "SELECT DISTINCT card_id FROM reviews WHERE day > ? AND day <= ?",
+                    (low.isoformat(), high.isoformat()),
+                ).fetchall()
+        return {cid for (cid,) in rows}
 
     def has_attempts(self) -> bool:
         with self._errors():
@@ -989,13 +1035,6 @@ class Store:
             )
             for row in self._query("SELECT * FROM mock_answers ORDER BY id")
         ]
-
-    def graded_sessions(self) -> set[int]:
-        """Sessions that still hold at least one grade that counts (all undone: it did not happen)."""
-        rows = self._query(
-            f"SELECT DISTINCT session_id FROM reviews WHERE session_id IS NOT NULL AND {_EFFECTIVE}"
-        )
-        return {row[0] for row in rows}
 
     def sessions(self, kind: str | None = None) -> list[SessionRow]:
         sql = "SELECT * FROM sessions"
@@ -1156,6 +1195,10 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
+# (last review id, its card and time, last undo id, its review and time): `Store.log_mark`
+LogMark = tuple[int, str, int, str]
+_REVIEW_PRINT = "card_id || ' ' || ts || ' ' || day || ' ' || quality"
+_UNDO_PRINT = "review_id || ' ' || ts"
 _IN_CHUNK = 500  # ids per `IN (...)` list, well under SQLite's limit on bound parameters
 
 # A review that counts: not taken back by `study undo` or `u`.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from .. import report, stats
 from ..errors import StudyError
@@ -20,8 +20,13 @@ def build_report(ctx: Context, since: date | None, area: str | None) -> report.R
     store = ctx.store
     day = load_day(store, ctx.collection, ctx.settings, ctx.today)
     scope = {d.id: d for d in ctx.collection.decks if area_name is None or d.area == area_name}
-    # Only the window the report looks at: the recall and check window and the activity map.
-    window = min(since or ctx.today, stats.heatmap((), ctx.today, report.HEATMAP_WEEKS).start)
+    # Only the window the report looks at: the recall and check window, and the activity map
+    # (counted by SQLite, unless an area limits it to some decks).
+    heat_start = stats.heatmap((), ctx.today, report.HEATMAP_WEEKS, since).start
+    activity = store.grades_per_day(heat_start) if area_name is None else None
+    window = (
+        since or ctx.today - timedelta(days=report.RECALL_DAYS - 1) if activity is not None else heat_start
+    )
     return report.build(
         report.ReportInputs(
             today=ctx.today,
@@ -29,7 +34,7 @@ def build_report(ctx: Context, since: date | None, area: str | None) -> report.R
             states=day.states,
             reviews=store.grades(since=window),
             sessions=store.sessions(),
-            ratings=store.gap_ratings(),
+            ratings=store.latest_gap_ratings(),  # all the report reads of the history (see build)
             plan=day.active.plan,
             plan_start=None if day.active.first_run else day.active.start,
             new_available=day.new_available(scope),  # exactly the pool `study check` draws from
@@ -38,7 +43,7 @@ def build_report(ctx: Context, since: date | None, area: str | None) -> report.R
             limits=day.limits,
             seconds=day.seconds,
             recall_model=recall_model(store, ctx.today),
-            graded_sessions=frozenset(store.graded_sessions()),
+            activity=activity,
             suspended=day.suspended,
             mock_answers=store.mock_answers(),
         )
