@@ -97,7 +97,8 @@ def test_a_warm_load_decodes_only_the_decks_whose_cards_are_asked(tmp_path) -> N
     assert not any(cards.decoded for cards in lazy.values())  # reading ids decoded nothing
     first_alpha = cold.deck("t/alpha").cards[0]
     assert resolve(decks, [("t/alpha", first_alpha.id), ("t/alpha", "t/alpha#gone")]) == [first_alpha]
-    assert lazy["t/alpha"].decoded and not lazy["t/beta"].decoded
+    assert not lazy["t/alpha"].decoded and not lazy["t/beta"].decoded  # the card asked, alone
+    assert decks["t/alpha"].card(first_alpha.id) == first_alpha
     items = build_check(CheckRequest(date(2026, 3, 2), size=1, new_ratio=1.0), decks, set(), [], ["t/alpha"])
     assert [i.card.deck_id for i in items] == ["t/alpha"] and not lazy["t/beta"].decoded
     assert warm == cold
@@ -190,3 +191,18 @@ def test_a_damaged_shipped_parse_means_the_decks_are_parsed(tmp_path, monkeypatc
     calls = counting_parser(monkeypatch)
     assert load_collection(_bundled_dirs(tmp_path), tmp_path / "cache.json") == parsed
     assert len(calls) == 1
+
+
+def test_a_card_asked_from_a_damaged_blob_comes_from_a_fresh_parse(tmp_path) -> None:
+    """One card is decoded alone; when its blob is damaged, the deck is parsed again instead."""
+    write(tmp_path, "decks/t/alpha.md", ALPHA)
+    cache = tmp_path / "cache.json"
+    cold = load_collection(dirs_for(tmp_path), cache)
+    raw = cache.read_bytes()
+    end = raw.index(b"\n")
+    cache.write_bytes(raw[: end + 1] + b"\x00" * (len(raw) - end - 1))  # the index intact
+    warm = load_collection(dirs_for(tmp_path), cache)
+    wanted = cold.deck("t/alpha").cards[1]
+    assert warm.deck("t/alpha").card(wanted.id) == wanted
+    assert warm.deck("t/alpha").card("t/alpha#gone") is None
+    assert warm == cold

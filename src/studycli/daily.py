@@ -342,8 +342,11 @@ def projected_forecast(
 
     p_fail = 1 - (recall if recall is not None else 0.9)
     expected = [0.0] * days
-    dated = [(s.due, s) for s in states if s.due is not None]
-    dated.sort(key=lambda pair: (pair[0], pair[1].card_id))
+    last = today + timedelta(days=days - 1)
+    # Only cards due within the window can come up, in (due, card id) order; card ids are unique,
+    # so the tuples never compare their states.
+    dated = sorted((s.due, s.card_id, s) for s in states if s.due is not None and s.due <= last)
+    intervals: dict[tuple[int, int, float], int] = {}  # SM-2 depends on these three alone
     carry = 0.0
     index = 0
     out: list[tuple[date, int]] = []
@@ -351,14 +354,17 @@ def projected_forecast(
         day = today + timedelta(days=offset)
         due_states: list[CardState] = []
         while index < len(dated) and dated[index][0] <= day:
-            due_states.append(dated[index][1])
+            due_states.append(dated[index][2])
             index += 1
         load = carry + expected[offset] + len(due_states)
         done = min(load, float(review_limit))
         carry = load - done
         share = done / load if load else 0.0
         for state in due_states:
-            back = sm2.schedule(state, 4)[2]  # the interval a grade of 4 gives
+            key = (state.repetitions, state.interval, state.ef)
+            back = intervals.get(key)
+            if back is None:
+                back = intervals[key] = sm2.schedule(state, 4)[2]  # the interval a grade of 4 gives
             for lag, weight in ((1, p_fail), (back, 1 - p_fail)):
                 if offset + lag < days:
                     expected[offset + lag] += weight * share

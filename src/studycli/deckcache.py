@@ -185,9 +185,23 @@ def decode(
     levels, skills, subtopics, sources = (_strs(v) for v in lists)
     card_ids = _strs(ids)
 
+    raw: list[Any] = []  # the blob, read once for `one` and `load` alike
+
+    def rows() -> Any:
+        if not raw:
+            raw.append(_loads(blob()))
+        return raw[0]
+
+    def one(index: int) -> Card | None:
+        try:
+            (card,) = decode_cards([rows()[index]], deck_id)
+        except BAD_ENTRY:
+            return None
+        return card if card.id == card_ids[index] else None
+
     def load() -> tuple[Card, ...]:
         try:
-            cards = decode_cards(_loads(blob()), deck_id)
+            cards = decode_cards(rows(), deck_id)
             if tuple(c.id for c in cards) != card_ids:
                 raise ValueError("card ids differ from the index")
             return cards
@@ -207,7 +221,7 @@ def decode(
         subtopics=subtopics,
         sources=sources,
         summary=_str(summary),
-        cards=LazyCards(card_ids, load),
+        cards=LazyCards(card_ids, load, one),
         path=Path(_str(path)) if path else None,
         bundled=bundled is True,
     )

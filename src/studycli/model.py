@@ -88,11 +88,19 @@ class LazyCards(Sequence[Card]):
     whole deck the first time a card's content is needed.
     """
 
-    __slots__ = ("_cards", "_index", "_load", "ids")
+    __slots__ = ("_cards", "_index", "_load", "_one", "ids")
 
-    def __init__(self, ids: tuple[str, ...], load: Callable[[], tuple[Card, ...]]) -> None:
+    def __init__(
+        self,
+        ids: tuple[str, ...],
+        load: Callable[[], tuple[Card, ...]],
+        one: Callable[[int], Card | None] | None = None,
+    ) -> None:
         self.ids = ids
         self._load: Callable[[], tuple[Card, ...]] | None = load
+        # Decodes the card at an index alone (None if that fails: then the whole deck is loaded,
+        # with its fallback): a report names a card or two in each of dozens of decks.
+        self._one = one
         self._cards: tuple[Card, ...] | None = None
         self._index: dict[str, Card] | None = None
 
@@ -109,6 +117,14 @@ class LazyCards(Sequence[Card]):
         return self._cards
 
     def by_id(self, card_id: str) -> Card | None:
+        if self._cards is None and self._one is not None:
+            try:
+                index = self.ids.index(card_id)
+            except ValueError:
+                return None
+            card = self._one(index)
+            if card is not None:
+                return card
         if self._index is None:
             self._index = {c.id: c for c in self.materialise()}
         return self._index.get(card_id)

@@ -32,7 +32,6 @@ class Day:
     settings: dict[str, str]
     active: ActivePlan
     seen: frozenset[str]  # ids of the cards with progress
-    due: tuple[str, ...]  # ids of the cards due today or earlier, most at risk first
     limits: daily.Limits
     order: list[str]  # new-card topic order
     reached: tuple[str, ...]  # plan topics reached so far
@@ -42,10 +41,17 @@ class Day:
     # Every card's state, read on first use: a check preview needs only `seen` and `due`, which
     # the store answers without building 14,600 states at 20,000 cards.
     load_states: Callable[[], dict[str, CardState]] = field(default=dict, repr=False, compare=False)
+    # The due reviews, in order, read on first use too: a report or a plan does not ask for them.
+    load_due: Callable[[], list[str]] = field(default=list, repr=False, compare=False)
 
     @cached_property
     def states(self) -> dict[str, CardState]:
         return self.load_states()
+
+    @cached_property
+    def due(self) -> tuple[str, ...]:
+        """Ids of the cards due today or earlier, most at risk first."""
+        return tuple(self.load_due())
 
     @cached_property
     def decks(self) -> dict[str, Deck]:
@@ -114,14 +120,12 @@ def load_day(store: Store, collection: Collection, settings: dict[str, str], tod
     shown: dict[str, int] = {}
     for card_id, _, _ in todays:
         shown[card_id] = shown.get(card_id, 0) + 1
-    due = tuple(store.due_order(today))
     return Day(
         today,
         collection,
         settings,
         active,
         seen,
-        due,
         limits,
         order,
         reached,
@@ -129,4 +133,5 @@ def load_day(store: Store, collection: Collection, settings: dict[str, str], tod
         suspended,
         shown,
         store.states,
+        lambda: store.due_order(today),
     )
