@@ -174,3 +174,12 @@ def test_calibration_flags_only_sharp_disagreements_with_enough_evidence() -> No
 def test_sparkline() -> None:
     assert stats.sparkline([0.0, 0.5, 1.0, None]) == "▁▅█ "
     assert stats.sparkline([]) == ""
+
+
+@given(st.lists(st.integers(min_value=0, max_value=5), max_size=60))
+def test_a_tally_counts_what_adding_grade_by_grade_counts(qualities: list[int]) -> None:
+    folded = stats.Tally()
+    for quality in qualities:
+        folded = folded.add(quality)
+    assert stats.tally(qualities) == folded
+    assert stats.tally(iter(qualities)) == folded

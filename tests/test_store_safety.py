@@ -213,7 +213,7 @@ def test_fuzzed_imports_never_crash_and_never_half_import(
 # --- 2. schema: query plans -------------------------------------------------------------------
 
 
-def test_query_plans_and_no_index_that_no_query_uses(store_factory) -> None:
+def test_query_plans_and_only_the_indexes_queries_use(store_factory) -> None:
     store = store_factory()
     conn = sqlite3.connect(store.path)
 
@@ -224,10 +224,34 @@ def test_query_plans_and_no_index_that_no_query_uses(store_factory) -> None:
         "SEARCH card_state USING INDEX sqlite_autoindex_card_state_1 (card_id=?)"
     )
     assert plan("SELECT * FROM reviews WHERE day >= ? ORDER BY id", "2026-01-01") == "SCAN reviews"
+    effective = "id NOT IN (SELECT review_id FROM undos)"
+    undos = "USING INDEX sqlite_autoindex_undos_1 FOR IN-OPERATOR"
+    # a day or a window of days: the day index (the count per day from the index alone)
+    assert plan(f"SELECT card_id FROM reviews WHERE {effective} AND day = ?", "2026-01-01") == (
+        f"SEARCH reviews USING INDEX reviews_day (day=?) {undos}"
+    )
+    assert (
+        plan(f"SELECT id, card_id, quality FROM reviews WHERE {effective} AND day >= ?", "2026-01-01")
+        == f"SEARCH reviews USING INDEX reviews_day (day>?) {undos}"
+    )
+    assert (
+        plan(f"SELECT day, count(*) FROM reviews WHERE {effective} AND day >= ? GROUP BY day", "2026-01-01")
+        == f"SEARCH reviews USING COVERING INDEX reviews_day (day>?) {undos}"
+    )
+    # a few cards: the card index; the whole log up to a day: a scan, not the day index
+    assert plan("SELECT id, day, quality FROM reviews WHERE card_id IN (?, ?)", "a", "b") == (
+        "SEARCH reviews USING INDEX reviews_card (card_id=?)"
+    )
+    assert plan(f"SELECT id FROM reviews WHERE repeat = 0 AND {effective} AND +day <= ?", "2026-01-01") == (
+        f"SCAN reviews {undos}"
+    )
     indexes = [
-        r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+        )
     ]
-    assert indexes == []
+    assert indexes == ["reviews_card", "reviews_day"]
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 0  # per connection: the store turns it on
     assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     conn.close()

@@ -270,7 +270,7 @@ def build(inp: ReportInputs) -> Report:
     calibration = stats.calibration(gaps.topic_self_score(items, current), recall_by_deck)
 
     # Forecast, activity, leeches
-    fc = stats.forecast(states, today, FORECAST_DAYS, card_ids)
+    fc: Sequence[tuple[date, int]] = ()  # a plain count of due dates without limits, else projected
     due_30 = stats.due_within(states, today, RECALL_DAYS, card_ids)
     if inp.activity is not None and inp.area is None:
         heat = stats.heatmap((), today, HEATMAP_WEEKS, inp.since)
@@ -306,13 +306,16 @@ def build(inp: ReportInputs) -> Report:
     retention = _retention(inp, decks, interview.day if interview else None) if graded else None
     work = None
     review_limit = daily.DEFAULT_REVIEW_LIMIT
-    if limits is not None:
+    if limits is None:
+        fc = stats.forecast(states, today, FORECAST_DAYS, card_ids)
+    else:
         review_limit = limits.review_limit
         work = daily.workload(states.values(), today, limits.new_per_day, inp.seconds)
-        review_recall = stats.Tally()
-        for r in reviews:
-            if not r.repeat and r.source == Source.REVIEW and since <= r.day <= today:
-                review_recall = review_recall.add(r.quality)
+        review_recall = stats.tally(
+            r.quality
+            for r in reviews
+            if not r.repeat and r.source == Source.REVIEW and since <= r.day <= today
+        )
         fc = daily.projected_forecast(states.values(), today, FORECAST_DAYS, review_limit, review_recall.rate)
 
     mocks = tuple(mock.history([a for a in inp.mock_answers if a.deck_id in deck_ids or not inp.area], since))

@@ -7,18 +7,22 @@ Never edit a released migration: add the next one.
 
 The current schema is the one `0002_strict_schema` creates (`_V2_TABLES` below, frozen with
 that migration): STRICT tables, a CHECK for every invariant the program relies on, foreign keys
-on (the store turns them on per connection), and only the indexes a query uses -- which today is
-none beyond the primary keys. The queries and their plans (tests/test_store_safety.py checks them):
+on (the store turns them on per connection), and only the indexes a query uses: since
+`0004_log_indexes`, the review log's `reviews_day` and `reviews_card`. The queries and their
+plans (tests/test_store_safety.py checks them):
 
 * `record_review`'s conflict check, ``SELECT ... FROM card_state WHERE card_id = ?``: SEARCH
   card_state USING INDEX sqlite_autoindex_card_state_1 (the primary key).
-* `reviews(since=...)`, ``SELECT * FROM reviews WHERE day >= ? ORDER BY id``: SCAN reviews. The
-  planner walks the rowid order to skip the sort; schema 1's `reviews_day` index was not used
-  even for this query, and a year of reviews scans in milliseconds.
+* a day or a few days of the log (`grades_on`, `timing`, `grades(since)`, `grades_per_day`,
+  `cards_changed`): SEARCH reviews USING INDEX reviews_day (the day count from the index alone).
+* a few cards' attempts (`attempts(cards=...)`, `history`): SEARCH USING INDEX reviews_card.
+* the whole log (`attempts()`, `reviews(since)` for export, which is ordered by id): SCAN
+  reviews; `attempts` writes its day bound as ``+day`` so the planner does not walk the day index
+  for nearly every row (three times slower than the scan).
 * everything else reads whole tables (states, sessions, gap ratings, export): full scans.
 
-Dropped with schema 1: `card_state_due`, `reviews_day`, `reviews_card` and
-`gap_ratings_subtopic`, which no query used (every write paid for them).
+Schema 1's `card_state_due`, `reviews_day`, `reviews_card` and `gap_ratings_subtopic` were
+dropped with it when no query used them; the log's two came back when queries did.
 """
 
 from __future__ import annotations
@@ -278,10 +282,20 @@ CREATE TABLE mock_answers (
 ) STRICT;
 """
 
+# Schema 3 -> 4: the review log's two indexes. Every daily command now asks the log about a
+# day or a few (today's grades, the 30-day answer times, the report's window and activity map,
+# the cards a changed STUDY_TODAY moves) or a few cards (the recall cache's changed cards, a
+# card's history); at a year of reviews each full scan cost ~15 ms, five of them per command.
+_V4 = """
+CREATE INDEX reviews_day ON reviews(day);
+CREATE INDEX reviews_card ON reviews(card_id);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _V1),
     Migration("0002_strict_schema", _V2),
     Migration("0003_undo_suspend_mock", _V3),
+    Migration("0004_log_indexes", _V4),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 BASE_TABLES = ("settings", "card_state", "sessions", "reviews", "gap_ratings")  # every schema has these

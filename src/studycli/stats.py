@@ -77,15 +77,28 @@ def recall_by(
     reviews: Iterable[LoggedGrade], key: Callable[[LoggedGrade], str | None], since: date, until: date
 ) -> dict[str, Tally]:
     """First-attempt recall grouped by `key` (deck, area, …) over the days since..until inclusive."""
-    tallies: dict[str, Tally] = {}
+    counts: dict[str, list[int]] = {}  # [recalled, total]: a Tally per grade costs more than the rest
     for r in reviews:
         if r.repeat or not since <= r.day <= until:
             continue
         group = key(r)
         if group is None:
             continue
-        tallies[group] = tallies.get(group, Tally()).add(r.quality)
-    return tallies
+        count = counts.get(group)
+        if count is None:
+            count = counts[group] = [0, 0]
+        count[0] += r.quality >= RECALLED
+        count[1] += 1
+    return {group: Tally(recalled, total) for group, (recalled, total) in counts.items()}
+
+
+def tally(qualities: Iterable[int]) -> Tally:
+    """The Tally of these first-attempt grades."""
+    recalled = total = 0
+    for quality in qualities:
+        recalled += quality >= RECALLED
+        total += 1
+    return Tally(recalled, total)
 
 
 @dataclass(frozen=True)
@@ -111,13 +124,10 @@ def session_scores(sessions: Iterable[SessionRow], reviews: Iterable[LoggedGrade
     for s in sessions:
         if s.kind != SessionKind.CHECK or s.id not in by_session:
             continue
-        items = new = review = Tally()
-        for r in by_session[s.id]:
-            items = items.add(r.quality)
-            if r.source == Source.NEW:
-                new = new.add(r.quality)
-            else:
-                review = review.add(r.quality)
+        grades = by_session[s.id]
+        items = tally(r.quality for r in grades)
+        new = tally(r.quality for r in grades if r.source == Source.NEW)
+        review = tally(r.quality for r in grades if r.source != Source.NEW)
         scores.append(SessionScore(s.id, s.day, s.status, items, new, review))
     return scores
 

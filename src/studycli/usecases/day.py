@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import config, daily
-from ..model import CardState, Collection, Deck
+from ..model import CardState, Collection, Deck, GapRating
 from ..plans import ActivePlan, resolve_plan
 from ..session import new_pool, plan_topic_order
 
@@ -38,6 +38,7 @@ class Day:
     seconds: tuple[float, bool]  # seconds per item, measured?
     suspended: frozenset[str] = frozenset()  # card ids never to be asked (`study suspend`)
     shown_today: dict[str, int] = field(default_factory=dict)  # showings per card today (repeats too)
+    ratings: tuple[GapRating, ...] = ()  # the standing gap rating per subtopic (`latest_gap_ratings`)
     # Every card's state, read on first use: a check preview needs only `seen` and `due`, which
     # the store answers without building 14,600 states at 20,000 cards.
     load_states: Callable[[], dict[str, CardState]] = field(default=dict, repr=False, compare=False)
@@ -113,7 +114,8 @@ def load_day(store: Store, collection: Collection, settings: dict[str, str], tod
         review_setting=config.per_day_setting(settings, config.SETTING_REVIEW_LIMIT),
         size_setting=config.check_size(settings),
     )
-    order, reached = plan_topic_order(plan, active.start, today, collection.decks, store.latest_gap_ratings())
+    ratings = tuple(store.latest_gap_ratings())
+    order, reached = plan_topic_order(plan, active.start, today, collection.decks, ratings)
     timed = store.timing(today - timedelta(days=TIMING_WINDOW_DAYS - 1), today, daily.ANSWER_CAP_S)
     seconds = daily.seconds_from_totals(*timed)
     suspended = frozenset(store.suspended())
@@ -132,6 +134,7 @@ def load_day(store: Store, collection: Collection, settings: dict[str, str], tod
         seconds,
         suspended,
         shown,
+        ratings,
         store.states,
         lambda: store.due_order(today),
     )

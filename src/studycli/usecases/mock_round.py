@@ -60,7 +60,7 @@ def plan_round(
         )
     priority = gaps.topic_priority(
         gaps.inventory(ctx.collection.decks, day.active.plan.topics if day.active.plan else ()),
-        gaps.latest(ctx.store.latest_gap_ratings()),
+        gaps.latest(day.ratings),
     )
     model = recall_model(ctx.store, ctx.today) or {}
     weights = {

@@ -34,7 +34,7 @@ def build_report(ctx: Context, since: date | None, area: str | None) -> report.R
             states=day.states,
             reviews=store.grades(since=window),
             sessions=store.sessions(),
-            ratings=store.latest_gap_ratings(),  # all the report reads of the history (see build)
+            ratings=day.ratings,  # the standing ones: all the report reads of the history (see build)
             plan=day.active.plan,
             plan_start=None if day.active.first_run else day.active.start,
             new_available=day.new_available(scope),  # exactly the pool `study check` draws from
