@@ -183,3 +183,19 @@ def test_a_tally_counts_what_adding_grade_by_grade_counts(qualities: list[int]) 
         folded = folded.add(quality)
     assert stats.tally(qualities) == folded
     assert stats.tally(iter(qualities)) == folded
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.integers(min_value=-40, max_value=60)), max_size=40),
+    st.integers(min_value=1, max_value=45),
+)
+def test_due_within_is_the_forecast_summed(offsets: list[int | None], days: int) -> None:
+    today = date(2026, 5, 1)
+    states = {
+        f"c{n}": CardState(f"c{n}", due=None if off is None else today + timedelta(days=off))
+        for n, off in enumerate(offsets)
+    }
+    some = set(list(states)[::2])
+    for card_ids in (None, some):
+        expected = sum(count for _, count in stats.forecast(states, today, days, card_ids))
+        assert stats.due_within(states, today, days, card_ids) == expected

@@ -234,7 +234,7 @@ def build(inp: ReportInputs) -> Report:
     completed_days = [
         s.day for s in inp.sessions if s.kind == SessionKind.CHECK and s.status == SessionStatus.COMPLETED
     ]
-    due_now = stats.due_outlook(states, today, card_ids).due_now
+    due_now = stats.due_outlook(states, today).due_now  # `states` holds only cards in scope
 
     # Sessions (first attempts only; scoped to the area's cards when --area is given)
     scores = [s for s in stats.session_scores(inp.sessions, reviews) if since <= s.day <= today]
@@ -271,7 +271,7 @@ def build(inp: ReportInputs) -> Report:
 
     # Forecast, activity, leeches
     fc: Sequence[tuple[date, int]] = ()  # a plain count of due dates without limits, else projected
-    due_30 = stats.due_within(states, today, RECALL_DAYS, card_ids)
+    due_30 = stats.due_within(states, today, RECALL_DAYS)
     if inp.activity is not None and inp.area is None:
         heat = stats.heatmap((), today, HEATMAP_WEEKS, inp.since)
         heat = replace(heat, counts={d: n for d, n in inp.activity.items() if heat.start <= d <= today})
@@ -285,7 +285,7 @@ def build(inp: ReportInputs) -> Report:
 
     leeches = tuple(
         Leech(s.card_id, deck_of[s.card_id].id, question(s.card_id), s.lapses, s.ef)
-        for s in stats.leeches(states, card_ids)
+        for s in stats.leeches(states)
     )
     held = tuple(
         Leech(
@@ -307,7 +307,7 @@ def build(inp: ReportInputs) -> Report:
     work = None
     review_limit = daily.DEFAULT_REVIEW_LIMIT
     if limits is None:
-        fc = stats.forecast(states, today, FORECAST_DAYS, card_ids)
+        fc = stats.forecast(states, today, FORECAST_DAYS)
     else:
         review_limit = limits.review_limit
         work = daily.workload(states.values(), today, limits.new_per_day, inp.seconds)

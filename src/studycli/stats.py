@@ -26,18 +26,20 @@ def due_outlook(
     """What the schedule holds from `today` on; `card_ids` limits it to cards that still exist."""
     due_now = tomorrow = week = 0
     next_date: date | None = None
+    next_day, next_week = today + timedelta(days=1), today + timedelta(days=7)
     for card_id, state in states.items():
-        if state.due is None or (card_ids is not None and card_id not in card_ids):
+        due = state.due
+        if due is None or (card_ids is not None and card_id not in card_ids):
             continue
-        if state.due <= today:
+        if due <= today:
             due_now += 1
             continue
-        if state.due == today + timedelta(days=1):
+        if due == next_day:
             tomorrow += 1
-        if state.due <= today + timedelta(days=7):
+        if due <= next_week:
             week += 1
-        if next_date is None or state.due < next_date:
-            next_date = state.due
+        if next_date is None or due < next_date:
+            next_date = due
     return DueOutlook(due_now, tomorrow, week, next_date)
 
 
@@ -174,8 +176,14 @@ def forecast(
 def due_within(
     states: Mapping[str, CardState], today: date, days: int = 30, card_ids: Collection[str] | None = None
 ) -> int:
-    """Reviews falling due from today through today + days - 1, the overdue included."""
-    return sum(count for _, count in forecast(states, today, days, card_ids))
+    """Reviews falling due from today through today + days - 1, the overdue included: the sum of
+    `forecast` over those days, counted in one pass."""
+    last = today + timedelta(days=days - 1)
+    return sum(
+        1
+        for card_id, state in states.items()
+        if state.due is not None and state.due <= last and (card_ids is None or card_id in card_ids)
+    )
 
 
 @dataclass(frozen=True)

@@ -112,15 +112,15 @@ def _memories(raw: Any) -> list[Memory]:
 
     states = {int(s): s for s in fsrs.State}
     memories: list[Memory] = []
+    isfinite = math.isfinite
     for state, step, stability, difficulty in raw:
-        if not (step is None or type(step) is int) or not (_finite(stability) and _finite(difficulty)):
+        if step is not None and type(step) is not int:
             raise TypeError("not a memory")
+        for value in (stability, difficulty):
+            if value is not None and not (type(value) is float and isfinite(value)):
+                raise TypeError("not a memory")
         memories.append((states[state], step, stability, difficulty))
     return memories
-
-
-def _finite(value: Any) -> bool:
-    return value is None or (type(value) is float and math.isfinite(value))
 
 
 @dataclass(frozen=True)
@@ -246,25 +246,27 @@ def _decode_kept(data: dict[str, Any]) -> Kept:
     until = date.fromordinal(data["until"])
     memories = _memories(data["memories"])
     results: list[tuple[Memory, timedelta]] = []
-    for ref, *offset in data["results"]:
+    for ref, days_, seconds, micros in data["results"]:
         if not (type(ref) is int and 0 <= ref < len(memories)):
             raise ValueError("memory out of range")
-        if len(offset) != 3 or not all(type(n) is int for n in offset):
+        if not (type(days_) is int and type(seconds) is int and type(micros) is int):
             raise TypeError("not an offset")
-        results.append((memories[ref], timedelta(*offset)))
+        results.append((memories[ref], timedelta(days_, seconds, micros)))
     cards, refs, days = data["cards"], data["refs"], data["days"]
     if not (type(cards) is list and type(refs) is list and type(days) is list):
         raise TypeError("not a column")
     if not len(cards) == len(refs) == len(days):
         raise ValueError("columns differ in length")
-    if not all(type(cid) is str for cid in cards) or not all(type(n) is int for n in refs):
+    # Whole columns at C speed: the set of the types met must be just the one expected.
+    if not (
+        set(map(type, cards)) <= {str} and set(map(type, refs)) <= {int} and set(map(type, days)) <= {int}
+    ):
         raise TypeError("not a card")
     if refs and not (min(refs) >= 0 and max(refs) < len(results)):
         raise ValueError("result out of range")
-    if not all(type(n) is int for n in days):
-        raise TypeError("not a day")
+    new = tuple.__new__  # Remembered's own __new__ is a Python function; same tuple, no call
     kept = {
-        cid: Remembered(memory, day, offset)
+        cid: new(Remembered, (memory, day, offset))
         for cid, (memory, offset), day in zip(
             cards, map(results.__getitem__, refs), map(date.fromordinal, days), strict=True
         )
