@@ -16,7 +16,8 @@ person waits for, against the anchors issue #13 names: `study check --preview --
 caches warm and with none (the first run after an install or a parser change) against opening
 the Anki collection and building its queue (`get_queued_cards`); `study report --format json`
 against that queue time (the target) and against Anki's statistics data (the backend's
-`graphs`); and `study --help` against Typer's two-command hello world (`typer_hello.py`). Prints
+`graphs`), also right after one more grade is recorded (what the report after a day's check
+does: its recall cache replays the cards graded since and is rewritten); and `study --help` against Typer's two-command hello world (`typer_hello.py`). Prints
 medians, ratios, the targets and each side's peak resident memory. Wall time includes the
 interpreter start on both sides. `--keep DIR` builds both collections in DIR and reuses them
 (a 100,000-card Anki build takes minutes).
@@ -88,6 +89,27 @@ ANKI_STATS = textwrap.dedent(
     col = Collection(sys.argv[1])
     data = col._backend.graphs(search="deck:bench", days=365)  # the stats screen's data
     col.close()
+    """
+)
+
+
+# One more grade on the most overdue card, as a check leaves the store: what the daily report
+# after a check sees (its recall cache replays that card and is written anew).
+GRADE_ONE = textwrap.dedent(
+    """
+    import sys
+    from datetime import date
+    from pathlib import Path
+    from studycli import sm2
+    from studycli.store import Store
+    today = date.fromisoformat(sys.argv[2])
+    with Store(Path(sys.argv[1])) as store:
+        card = store.due_order(today)[0]
+        before = store.states()[card]
+        store.record_review(
+            session_id=None, day=today, card_id=card, deck_id=card.split("#")[0], source="review",
+            quality=4, seconds=8.0, repeat=False, before=before, after=sm2.review(before, 4, today),
+        )
     """
 )
 
@@ -173,6 +195,10 @@ def main() -> int:
     def no_caches() -> None:
         shutil.rmtree(caches, ignore_errors=True)
 
+    def one_more_grade() -> None:
+        store = Path(env["STUDY_HOME"]) / "progress.db"
+        subprocess.run([sys.executable, "-c", GRADE_ONE, str(store), env["STUDY_TODAY"]], env=env, check=True)
+
     queue = [args.anki_python, "-c", ANKI_QUEUE, anki_path]
     # Issue #13's targets: at 20k cards each pair has one; at 100k only the warm check (<= 2x),
     # with memory at most Anki's and cost growing at most linearly from 20k.
@@ -203,6 +229,13 @@ def main() -> int:
             None,
             queue,
             small("<= 1.2x"),
+        ),
+        (
+            "the same after one more grade (a check's)",
+            [*study, "report", "--format", "json"],
+            one_more_grade,
+            queue,
+            "",
         ),
         (
             "report --format json (vs Anki's stats data)",

@@ -185,6 +185,8 @@ def test_the_estimate_reads_py_fsrs_own_forgetting_curve_to_the_last_bit(stabili
     ours = memory.retrievability(remembered, day)
     assert ours == fsrs.Scheduler(enable_fuzzing=False).get_card_retrievability(card, noon(day))
     assert ours == memory.retrievability(card, day)
+    assert ours == memory.retrievability(remembered.recall, day)  # what the recall cache keeps
+    assert memory.estimate({"c": remembered.recall}, day, None, ["c"]).now == ours
     assert (remembered.stability, remembered.last_review, remembered.due) == (
         card.stability,
         card.last_review,

@@ -92,6 +92,19 @@ StepKey = tuple["Memory | None", int, int]  # (memory before or None for a first
 Step = tuple[Memory, timedelta]  # (memory after, due minus the review's moment)
 
 
+class Recall(NamedTuple):
+    """What an estimate reads of a card's FSRS memory: its stability and the day of its last first
+    attempt (py-fsrs's retrievability reads nothing else of a card). The recall model of a report
+    or mock round is one per card seen, and the recall cache keeps just these two numbers."""
+
+    stability: float | None
+    day: date  # the card's `last_review` is noon of it
+
+    @property
+    def last_review(self) -> datetime:
+        return _moment(self.day)
+
+
 class Remembered(NamedTuple):
     """A card's FSRS memory after its last first attempt, as plain values: what the replay gives,
     the recall cache keeps and the estimate reads. It answers the fields of the `fsrs.Card` it
@@ -121,6 +134,10 @@ class Remembered(NamedTuple):
     @property
     def last_review(self) -> datetime:
         return _moment(self.day)
+
+    @property
+    def recall(self) -> Recall:
+        return Recall(self.memory[2], self.day)
 
     @property
     def due(self) -> datetime:
@@ -196,9 +213,9 @@ def _card(card_id: int, memory: Memory, day: date, due_after: timedelta) -> fsrs
     )
 
 
-def retrievability(card: fsrs.Card | Remembered, day: date) -> float:
+def retrievability(card: fsrs.Card | Remembered | Recall, day: date) -> float:
     """Estimated recall of `card` on `day` (noon UTC, like every review in the replay)."""
-    if isinstance(card, Remembered):
+    if isinstance(card, (Remembered, Recall)):
         return _curve()(card.stability, (day - card.day).days)
     return float(scheduler().get_card_retrievability(card, _moment(day)))
 
@@ -229,14 +246,17 @@ class Estimate:
 
 
 def estimate(
-    memory: Mapping[str, fsrs.Card | Remembered], today: date, at: date | None, card_ids: Iterable[str]
+    memory: Mapping[str, fsrs.Card | Remembered | Recall],
+    today: date,
+    at: date | None,
+    card_ids: Iterable[str],
 ) -> Estimate:
     """Mean estimated recall over `card_ids` that have a memory state, today and on `at`."""
     return estimates(memory, today, at, {cid: "" for cid in card_ids})[0]
 
 
 def estimates(
-    memory: Mapping[str, fsrs.Card | Remembered],
+    memory: Mapping[str, fsrs.Card | Remembered | Recall],
     today: date,
     at: date | None,
     groups: Mapping[str, str],
@@ -255,8 +275,8 @@ def estimates(
         card = memory.get(cid)
         if card is None:
             continue
-        if isinstance(card, Remembered):
-            stability, day = card.memory[2], card.day
+        if type(card) is Recall or isinstance(card, Remembered):
+            stability, day = card.stability, card.day
             now.setdefault(group, []).append(curve(stability, (today - day).days))
             if later_day is not None:
                 later.setdefault(group, []).append(curve(stability, (later_day - day).days))

@@ -27,17 +27,18 @@ WHOLE_LOG_SHARE = 0.25
 STEP_TABLE_FROM = 5_000  # attempts to replay
 
 
-def recall_model(store: Store, today: date) -> dict[str, memory.Remembered] | None:
-    """Each card's FSRS memory after its first attempts up to `today`; None when nothing was ever
-    graded (the report then shows no estimate, rather than an estimate over no cards)."""
+def recall_model(store: Store, today: date) -> dict[str, memory.Recall] | None:
+    """What the estimate reads of each card's FSRS memory after its first attempts up to `today`;
+    None when nothing was ever graded (the report then shows no estimate, rather than an
+    estimate over no cards)."""
     mark = store.log_mark()  # first: anything graded while this runs is replayed next time
     cache = MemoryCache(config.memory_cache_path(), store.identity())
     kept = cache.read()
     changed = store.cards_changed(kept.mark, kept.until, today) if kept is not None else None
     if kept is not None and changed is not None:
-        memories = {cid: m for cid, m in kept.memories.items() if cid not in changed}
+        memories = {cid: m for cid, m in kept.recalls.items() if cid not in changed}
         if changed:
-            few = len(changed) <= WHOLE_LOG_SHARE * max(len(kept.memories), 1)
+            few = len(changed) <= WHOLE_LOG_SHARE * max(len(kept.recalls), 1)
             memories.update(_replay(store, today, changed if few else None, changed))
     else:
         memories = _replay(store, today, None, None)
@@ -50,7 +51,7 @@ def recall_model(store: Store, today: date) -> dict[str, memory.Remembered] | No
 
 def _replay(
     store: Store, today: date, read: set[str] | None, wanted: set[str] | None
-) -> dict[str, memory.Remembered]:
+) -> dict[str, memory.Recall]:
     """Replay the first attempts up to `today` of the cards in `wanted` (None: every card),
     reading only those of `read` from the store (None: the whole log, cheaper for many)."""
     attempts = [
@@ -61,4 +62,4 @@ def _replay(
     steps = StepCache(config.step_cache_path() if len(attempts) >= STEP_TABLE_FROM else None)
     fresh = memory.replay_memories(attempts, steps.steps)
     steps.save()
-    return fresh
+    return {cid: remembered.recall for cid, remembered in fresh.items()}
