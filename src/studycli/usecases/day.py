@@ -92,10 +92,15 @@ class Day:
         return daily.workload(self.live_states().values(), self.today, self.limits.new_per_day, self.seconds)
 
 
-def load_day(store: Store, collection: Collection, settings: dict[str, str], today: date) -> Day:
-    """Everything a daily command needs, read once."""
+def load_day(
+    store: Store, collection: Collection, settings: dict[str, str], today: date, *, states: bool = False
+) -> Day:
+    """Everything a daily command needs, read once. `states=True` reads every card state now, for
+    a command that will ask for them anyway (the report): the seen set is then their ids, not a
+    second read of the same table."""
     active = resolve_plan(settings, collection, today)
-    seen = store.seen_ids()
+    every_state = store.states() if states else None
+    seen = frozenset(every_state) if every_state is not None else store.seen_ids()
     plan = active.plan
     plan_topics = set(plan.topics) if plan else set()  # once: Plan.topics walks every week
     plan_cards = (
@@ -135,6 +140,6 @@ def load_day(store: Store, collection: Collection, settings: dict[str, str], tod
         suspended,
         shown,
         ratings,
-        store.states,
+        store.states if every_state is None else lambda: every_state,
         lambda: store.due_order(today),
     )

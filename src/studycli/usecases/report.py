@@ -18,7 +18,7 @@ def build_report(ctx: Context, since: date | None, area: str | None) -> report.R
         raise StudyError(f"--since {since.isoformat()} is after today ({ctx.today.isoformat()})")
     area_name = resolve_areas([area], ctx.collection)[0] if area else None
     store = ctx.store
-    day = load_day(store, ctx.collection, ctx.settings, ctx.today)
+    day = load_day(store, ctx.collection, ctx.settings, ctx.today, states=True)
     scope = {d.id: d for d in ctx.collection.decks if area_name is None or d.area == area_name}
     # Only the window the report looks at: the recall and check window, and the activity map
     # (counted by SQLite, unless an area limits it to some decks).
