@@ -16,7 +16,7 @@ person waits for, against the anchors issue #13 names: `study check --preview --
 caches warm and with none (the first run after an install or a parser change) against opening
 the Anki collection and building its queue (`get_queued_cards`); `study report --format json`
 against that queue time (the target) and against Anki's statistics data (the backend's
-`graphs`), also right after one more grade is recorded (what the report after a day's check
+`graphs`), rendered for a terminal (the command a person runs), and right after one more grade is recorded (what the report after a day's check
 does: its recall cache replays the cards graded since and is rewritten); and `study --help` against Typer's two-command hello world (`typer_hello.py`). Prints
 medians, ratios, the targets and each side's peak resident memory. Wall time includes the
 interpreter start on both sides. `--keep DIR` builds both collections in DIR and reuses them
@@ -231,7 +231,14 @@ def main() -> int:
             small("<= 1.2x"),
         ),
         (
-            "the same after one more grade (a check's)",
+            "study report, rendered for a terminal",
+            [*study, "report"],
+            None,
+            queue,
+            "",
+        ),
+        (
+            "report --format json after one more grade",
             [*study, "report", "--format", "json"],
             one_more_grade,
             queue,
