@@ -13,14 +13,15 @@ temporary folder:
 
 Then it times, in alternating fresh processes (so neither side gets a warmer machine), what a
 person waits for, against the anchors issue #13 names: `study check --preview --json` with its
-caches warm and with none (the first run after an install or a parser change) against opening
-the Anki collection and building its queue (`get_queued_cards`); `study report --format json`
-against that queue time (the target) and against Anki's statistics data (the backend's
-`graphs`), rendered for a terminal (the command a person runs), and right after one more grade is recorded (what the report after a day's check
-does: its recall cache replays the cards graded since and is rewritten); and `study --help` against Typer's two-command hello world (`typer_hello.py`). Prints
-medians, ratios, the targets and each side's peak resident memory. Wall time includes the
-interpreter start on both sides. `--keep DIR` builds both collections in DIR and reuses them
-(a 100,000-card Anki build takes minutes).
+caches warm and with none (the first run after an install or a parser change) against opening the
+Anki collection and building its queue (`get_queued_cards`); `study report --format json` against
+that queue time (the target) and against Anki's statistics data (the backend's `graphs`), rendered
+for a terminal (the command a person runs), and right after one more grade is recorded (what the
+report after a day's check does: its recall cache replays the cards graded since and is rewritten);
+and `study --help` against Typer's two-command hello world (`typer_hello.py`). Prints medians,
+ratios, the targets and each side's peak resident memory. Wall time includes the interpreter start
+on both sides. `--keep DIR` builds both collections in DIR and reuses them (a 100,000-card Anki
+build takes minutes).
 """
 
 from __future__ import annotations
