@@ -837,8 +837,9 @@ class Store:
 
     def log_mark(self) -> LogMark:
         """Where the append-only log stands: the last review and the last undo, each as its id
-        and a fingerprint of its row (card, time, day and grade; review and time). `usecases.recall` keeps it beside the FSRS
-        memories it derived, and asks `cards_changed` what happened since."""
+        and a fingerprint of its row (card, time, day and grade; review and time).
+        `usecases.recall` keeps it beside the FSRS memories it derived, and asks `cards_changed`
+        what happened since."""
         with self._errors():
             review = self._conn.execute(
                 f"SELECT id, {_REVIEW_PRINT} FROM reviews ORDER BY id DESC LIMIT 1"
