@@ -104,6 +104,7 @@ def test_an_undo_a_date_in_the_past_and_another_store_are_replayed(home: Path, r
         lambda d: d["days"].__setitem__(0, 1.5),
         lambda d: d["mark"].__setitem__(0, "216"),  # a log mark of the wrong type
         lambda d: d.__setitem__("store", 1),  # another store's memories
+        lambda d: d.__setitem__("format", d["format"].replace("fsrs-recall/2", "fsrs-recall/1")),  # older
         lambda d: d.__setitem__("cards", [[1]]),
         lambda d: d["cards"].__setitem__(1, d["cards"][0]),  # one card twice
         lambda d: d.__setitem__("days", d["days"][1:]),  # columns of different lengths

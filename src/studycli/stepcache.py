@@ -33,9 +33,14 @@ if TYPE_CHECKING:
     from .store import LogMark
 
 
-@lru_cache(maxsize=1)
-def _format() -> str:
-    """The caches' key: py-fsrs's version and a digest of the scheduler's settings."""
+# Each file's layout, versioned on its own: a file of another layout is ignored whole.
+STEPS_LAYOUT = "fsrs-steps/1"
+RECALL_LAYOUT = "fsrs-recall/2"  # 1 was per-card memories with per-card fingerprints
+
+
+@lru_cache(maxsize=2)
+def _format(layout: str) -> str:
+    """A cache's key: its layout, py-fsrs's version and a digest of the scheduler's settings."""
     from .memory import fsrs_version, scheduler
 
     sched = scheduler()
@@ -49,7 +54,7 @@ def _format() -> str:
         )
     )
     digest = hashlib.sha256(settings.encode()).hexdigest()[:16]
-    return f"studycli-fsrs-steps/1/py-fsrs-{fsrs_version() or 'unknown'}/{digest}"
+    return f"studycli-{layout}/py-fsrs-{fsrs_version() or 'unknown'}/{digest}"
 
 
 class StepCache:
@@ -63,7 +68,7 @@ class StepCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._format = _format()
+        self._format = _format(STEPS_LAYOUT)
         self.steps: dict[StepKey, Step] = self._read(path) if path is not None else {}
         self._loaded = len(self.steps)
 
@@ -146,7 +151,7 @@ class MemoryCache:
 
     def __init__(self, path: Path | None, store: int) -> None:
         self.path = path
-        self._format = _format()
+        self._format = _format(RECALL_LAYOUT)
         self._store = store
 
     def read(self) -> Kept | None:
