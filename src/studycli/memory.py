@@ -106,10 +106,10 @@ class Recall(NamedTuple):
 
 
 class Remembered(NamedTuple):
-    """A card's FSRS memory after its last first attempt, as plain values: what the replay gives,
-    the recall cache keeps and the estimate reads. It answers the fields of the `fsrs.Card` it
-    stands for (`to_cards` builds that card), so it can be compared with one field for field;
-    a report reads 15,000 of them and needs no py-fsrs object for any."""
+    """A card's FSRS memory after its last first attempt, as plain values: what the replay gives
+    (and steps on from, attempt by attempt). It answers the fields of the `fsrs.Card` it stands
+    for (`to_cards` builds that card), so it can be compared with one field for field; `recall`
+    is the part an estimate reads, which is all the recall cache keeps."""
 
     memory: Memory
     day: date  # of the last first attempt: the card's `last_review` is noon of it
