@@ -127,3 +127,20 @@ def test_warm_check_preview_imports_no_markdown_model_or_report(tmp_path: Path) 
     warm = loaded(["check", "--preview", "--json"], env)
     assert "studycli.usecases.check" in warm
     assert sorted(m for m in NOT_FOR_PREVIEW if m in warm) == []
+
+
+def test_json_output_loads_no_terminal_renderer(tmp_path: Path) -> None:
+    """A command asked for JSON (or Markdown) writes it without rich: scripts that call it every
+    few minutes do not pay for consoles, tables and styles they never see. The same command for a
+    terminal does load it (the probe sees it)."""
+    env = environment(tmp_path)
+    loaded(["config", "set", "plan", "starter"], env)
+    for args in (
+        ["check", "--preview", "--json"],
+        ["review", "--preview", "--json"],
+        ["report", "--format", "json"],
+        ["report", "--format", "markdown"],
+    ):
+        modules = loaded(args, env)
+        assert sorted(m for m in modules if m == "rich" or m.startswith("rich.")) == [], args
+    assert "rich.console" in loaded(["report"], env)

@@ -10,12 +10,10 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from .. import __version__, config
 from ..errors import StudyError
@@ -23,6 +21,8 @@ from ..ui.console import make_console, untrusted
 from ..vocab import Severity
 
 if TYPE_CHECKING:  # imported when a command runs: `--help` needs no store, parser or use case
+    from rich.console import Console
+
     from ..model import Collection
     from ..store import Store
     from ..usecases.context import Context
@@ -62,10 +62,23 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Shell:
     """Per-command resources, opened lazily so `--help` and errors stay cheap."""
 
-    out: Console = field(default_factory=make_console)
-    err: Console = field(default_factory=lambda: make_console(stderr=True))
+    _out: Console | None = None
+    _err: Console | None = None
     _store: Store | None = None
     _reader: Store | None = None
+
+    @property
+    def out(self) -> Console:
+        """The console on stdout, made on first use: a command that writes JSON never needs one."""
+        if self._out is None:
+            self._out = make_console()
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        if self._err is None:
+            self._err = make_console(stderr=True)
+        return self._err
 
     @property
     def store(self) -> Store:
@@ -89,6 +102,10 @@ class Shell:
         return self._reader
 
     def _notify(self, store: Store) -> None:
+        if not store.notices:
+            return
+        from rich.text import Text
+
         for notice in store.notices:
             self.err.print(Text.assemble(Text("warning: ", style="warn"), Text(notice)), soft_wrap=True)
 
@@ -111,6 +128,8 @@ class Shell:
     def warn_content(self, collection: Collection) -> None:
         errors = [d for d in collection.diagnostics if d.severity == Severity.ERROR]
         if errors:
+            from rich.text import Text
+
             self.err.print(
                 Text(
                     f"warning: {len(errors)} problem(s) in your decks or plans; the broken parts are "
@@ -141,6 +160,8 @@ def guarded(func: F) -> F:
             sys.stdout.flush()  # a full disk must fail here, where it gets a message
             return result
         except StudyError as exc:
+            from rich.text import Text
+
             # soft_wrap: paths and commands in messages must stay whole for copy and paste;
             # untrusted: messages quote file names, ids and settings
             shell.err.print(
@@ -158,6 +179,8 @@ def guarded(func: F) -> F:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(141) from None
         except KeyboardInterrupt:
+            from rich.text import Text
+
             shell.err.print(Text("interrupted", style="warn"))
             raise typer.Exit(130) from None
         except OSError as exc:
@@ -167,6 +190,8 @@ def guarded(func: F) -> F:
             # point stdout at /dev/null so the interpreter's final flush does not fail again
             with contextlib.suppress(OSError):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            from rich.text import Text
+
             with contextlib.suppress(OSError):
                 shell.err.print(
                     Text.assemble(
@@ -188,6 +213,8 @@ def guarded(func: F) -> F:
 
 
 def _internal_error(shell: Shell, exc: BaseException) -> NoReturn:
+    from rich.text import Text
+
     if os.environ.get("STUDY_DEBUG"):
         traceback.print_exc()
     shell.err.print(

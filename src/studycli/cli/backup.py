@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from .app import Shell, app, guarded
 
@@ -27,6 +26,8 @@ def backup(
     studycli also keeps a copy of each of the last few days by itself, in the `backups` folder
     beside the store; `study restore FILE` brings any copy back.
     """
+    from rich.text import Text
+
     target = shell.store.backup(file)
     shell.err.print(Text(f"Backed up the progress store to {target}", style="good"), soft_wrap=True)
 
@@ -44,6 +45,8 @@ def restore(
     Refuses a file that is not a readable studycli store. To restore a JSON export instead, use
     `study import` on an empty store.
     """
+    from rich.text import Text
+
     from ..usecases.backup import restore as restore_backup  # not at the top: `--help` loads none
 
     result = restore_backup(file, lambda: shell.store)

@@ -7,12 +7,10 @@ import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from ..errors import StudyError
 from ..textsafe import write_json
-from ..ui.console import untrusted
+from ..ui.console import stdout, untrusted
 from . import complete
 from .app import Shell, app, guarded
 
@@ -60,6 +58,9 @@ def find(
 
     `study show ID` then shows one card with its history; `study edit ID` opens it in your editor.
     """
+    from rich.table import Table
+    from rich.text import Text
+
     from ..usecases import cards  # here, not at the top: `--help` loads no use case
 
     ctx = shell.context(write=False)
@@ -80,7 +81,7 @@ def find(
             }
             for s in found
         ]
-        write_json(shell.out.file, json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        write_json(stdout(), json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return
     if not found:
         shell.out.print(Text("No card matches.", style="muted"))
@@ -130,6 +131,8 @@ def edit(
 
 def open_in_editor(shell: Shell, ctx: Context, card_id: str) -> int:
     """Open the card in the user's editor at its line, then lint the file; returns the errors."""
+    from rich.text import Text
+
     from ..lint import lint_paths
     from ..usecases import cards  # here, not at the top: `--help` loads no use case
 
@@ -184,6 +187,8 @@ def topics(
 
     The deck ids are what `--topic` takes in `check`, `review`, `gaps` and `find`.
     """
+    from rich.table import Table
+
     from ..usecases import cards  # here, not at the top: `--help` loads no use case
 
     ctx = shell.context(write=False)
@@ -201,7 +206,7 @@ def topics(
             }
             for r in rows
         ]
-        write_json(shell.out.file, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        write_json(stdout(), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     table = Table(title=f"{len(rows)} topic(s)", title_justify="left")
     table.add_column("wk", justify="right", style="muted")
@@ -244,6 +249,8 @@ def unsuspend(shell: Shell, card_ids: CardIds) -> None:
 
 def _report(shell: Shell, done: list[str], unchanged: list[str], did: str, did_not: str) -> None:
     """One line per card: what was done to it, or why nothing was."""
+    from rich.text import Text
+
     for cid in done:
         shell.out.print(Text.assemble(Text(f"{did} ", style="good"), untrusted(cid)))
     for cid in unchanged:
@@ -259,6 +266,8 @@ def undo(shell: Shell) -> None:
     recall, streak, lapses, the estimate). Run it again to take back the one before. Inside a
     check or review, `u` at the next prompt does the same for that session.
     """
+    from rich.text import Text
+
     from ..usecases import cards  # here, not at the top: `--help` loads no use case
 
     grade = cards.undo_last(shell.context())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from .. import config
 from ..errors import StudyError
@@ -83,6 +82,7 @@ def check(
     if preview:
         print_preview(shell, sitting.items, sitting.day, as_json, "Knowledge check")
         return
+    from rich.text import Text  # on first use: a JSON preview writes without rich
 
     started = start_plan_on_first_check(ctx, sitting.day)
     if started is not None:

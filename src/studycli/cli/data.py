@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, BinaryIO
 
 import typer
-from rich.text import Text
 
 from ..errors import StudyError
 from ..textsafe import JsonSafeWriter
@@ -30,6 +29,8 @@ def export(
 
     Use it for backups or to move to another machine; `study import` restores it.
     """
+    from rich.text import Text
+
     # Read-only snapshot: works on a read-only folder or a backup copy, and cannot be torn by a
     # check grading in another terminal. The JSON is written to a temporary file first, so a
     # failure half-way (a damaged page) shows nothing rather than truncated JSON. JsonSafeWriter:
@@ -65,6 +66,8 @@ def import_(
     The whole file is checked first (types, ranges, dates, ids, references); if anything is
     wrong, the first problems are named by their place in the JSON and nothing is written.
     """
+    from rich.text import Text
+
     text = _read_bounded(file)
     try:
         data = json.loads(text)

@@ -6,7 +6,6 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.text import Text
 
 from . import complete
 from .app import Shell, app, guarded
@@ -61,6 +60,8 @@ def gaps_command(
 
     When stdin is not a terminal, answers are read one key per line (k, u, d, s, b or q).
     """
+    from rich.text import Text
+
     from ..usecases import assessment  # not at the top: `--help` loads no use case
 
     ctx = shell.context(write=not summary)
@@ -82,6 +83,8 @@ def gaps_command(
 
 def _walk(shell: Shell, ctx: Context, plan: assessment.Assessment) -> bool:
     """Run the assessment; True if it was stopped with Ctrl-C (every answer so far is saved)."""
+    from rich.text import Text
+
     from .. import gaps
     from ..ui.gaps_view import run_walk
     from ..ui.prompt import KeyPrompter, LinePrompter

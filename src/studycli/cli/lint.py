@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from .. import config
 from ..ui.console import untrusted
@@ -27,6 +26,8 @@ def lint(
 
     Exits 1 if there are errors, so it can guard a pre-commit hook or CI for your own decks.
     """
+    from rich.text import Text
+
     from ..lint import count_files, lint_all, lint_paths
 
     store = shell.reader

@@ -6,11 +6,11 @@ import json
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from ..errors import StudyError
 from ..rules import MOCK_DEFAULT_MINUTES
 from ..textsafe import write_json
+from ..ui.console import stdout
 from . import complete
 from .app import Shell, app, guarded
 
@@ -95,12 +95,14 @@ def mock_command(
                     for i in rnd.items
                 ],
             }
-            write_json(shell.out.file, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+            write_json(stdout(), json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         else:
             from .studying import print_preview
 
             print_preview(shell, rnd.items, rnd.day, False, "Mock round")
         return
+    from rich.text import Text
+
     from ..ui.check_view import Outcome
     from ..ui.mock_view import render_round, run_round
     from ..ui.prompt import KeyPrompter, LinePrompter

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from .. import config
 from ..ui.console import untrusted
@@ -49,6 +47,8 @@ def plan(
     the plan's material a week before the date, and every card is due once more in the last days
     before it.
     """
+    from rich.text import Text
+
     from ..daily import describe_cap  # not at the top: `--help` loads no use case
     from ..usecases.plan import change_plan, view_plan
     from .studying import interview_text
@@ -90,6 +90,9 @@ def plan(
 
 
 def _list_plans(shell: Shell, ctx: Context) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     from ..usecases.plan import available_plans
 
     table = Table(title="Plans", title_justify="left")

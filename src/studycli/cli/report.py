@@ -10,6 +10,7 @@ import typer
 
 from .. import config
 from ..textsafe import write_json
+from ..ui.console import stdout
 from . import complete
 from .app import Shell, app, guarded
 
@@ -66,9 +67,9 @@ def report_command(
     since_day = config.parse_date(since, "--since") if since else None
     built = build_report(shell.context(write=False), since_day, area)
     if fmt is Format.json:
-        write_json(shell.out.file, json.dumps(report.to_json(built), indent=2, ensure_ascii=False) + "\n")
+        write_json(stdout(), json.dumps(report.to_json(built), indent=2, ensure_ascii=False) + "\n")
     elif fmt is Format.markdown:
-        shell.out.file.write(report.to_markdown(built))
+        stdout().write(report.to_markdown(built))
     else:
         from ..ui.report_view import render
 

@@ -6,8 +6,6 @@ import os
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from .. import config
 from ..ui.console import untrusted
@@ -18,6 +16,9 @@ from .app import Shell, config_app, guarded
 @guarded
 def config_show(shell: Shell, ctx: typer.Context) -> None:
     """Show settings and where studycli reads and writes."""
+    from rich.table import Table
+    from rich.text import Text
+
     from ..usecases.settings import effective  # not at the top: `--help` loads no use case
 
     if ctx.invoked_subcommand is not None:
@@ -65,6 +66,8 @@ def config_set(
     value: Annotated[str, typer.Argument(help="The new value.")],
 ) -> None:
     """Set a setting, e.g. `study config set decks ~/notes/decks`."""
+    from rich.text import Text
+
     from ..usecases.settings import set_setting
 
     stored = set_setting(shell.context(), key, value)
@@ -75,6 +78,8 @@ def config_set(
 @guarded
 def config_unset(shell: Shell, key: Annotated[str, typer.Argument(help="The setting to remove.")]) -> None:
     """Remove a setting, going back to its default."""
+    from rich.text import Text
+
     from ..usecases.settings import unset_setting
 
     removed = unset_setting(shell.context(), key)

@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from .. import daily, plans
 from ..errors import StudyError
 from ..model import Item
 from ..session import CheckRun, summarise
 from ..textsafe import write_json
-from ..ui.console import untrusted
+from ..ui.console import stdout, untrusted
 from ..usecases.context import Context
 from ..usecases.day import Day
 from ..vocab import SessionStatus, Source
 from .app import Shell
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 
 def stdin_is_terminal() -> bool:
@@ -27,6 +29,8 @@ def stdin_is_terminal() -> bool:
 
 
 def interview_text(day: Day) -> Text | None:
+    from rich.text import Text
+
     left = day.limits.days_to_interview
     if left is None or left < 0:
         return None
@@ -55,8 +59,10 @@ def print_preview(shell: Shell, items: list[Item], day: Day, as_json: bool, titl
             "plan": day.active.plan.id if day.active.plan else None,
             "items": [_preview_item(i) for i in items],
         }
-        write_json(shell.out.file, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        write_json(stdout(), json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return
+    from rich.table import Table
+
     table = Table(title=f"{title} for {day.today.isoformat()}", title_justify="left")
     table.add_column("#", justify="right", style="muted")
     table.add_column("kind")
@@ -131,6 +137,8 @@ def handle_leech(
     """A card just reached the leech threshold: say so now, and on a terminal offer to edit it,
     suspend it, or go on. Scripts are told the commands instead (they cannot answer a question
     they were not written for)."""
+    from rich.text import Text
+
     card = item.card
     shell.out.print(
         Text.assemble(
@@ -192,6 +200,8 @@ def handle_leech(
 
 
 def nothing_to_do(shell: Shell, day: Day, what: str) -> None:
+    from rich.text import Text
+
     from ..stats import due_outlook
 
     outlook = due_outlook(day.states, day.today, day.card_ids)
@@ -203,6 +213,8 @@ def nothing_to_do(shell: Shell, day: Day, what: str) -> None:
 
 def today_line(day: Day, new: int, reviews: int, reviews_only: bool = False) -> Text:
     """What this sitting asks and what today holds beyond it, stated before the first question."""
+    from rich.text import Text
+
     lim = day.limits
     text = Text("Today: ", style="heading")
     if not reviews_only:
@@ -231,6 +243,8 @@ def today_line(day: Day, new: int, reviews: int, reviews_only: bool = False) -> 
 
 def also_today(day: Day) -> Text | None:
     """Today's checkpoint and activities from the plan, on one line, or None when it has none."""
+    from rich.text import Text
+
     plan = day.active.plan
     if plan is None:
         return None
@@ -244,6 +258,8 @@ def also_today(day: Day) -> Text | None:
 
 def offer_review(shell: Shell, still_due: int, minutes: str) -> bool:
     """On a terminal, ask whether to go straight on with the due reviews. Scripted runs never do."""
+    from rich.text import Text
+
     if still_due <= 0:
         return False
     if not stdin_is_terminal():

@@ -10,41 +10,68 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
-from typing import TYPE_CHECKING
-
-from rich.console import Console
-from rich.text import Text
-from rich.theme import Theme
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from ..textsafe import clean
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.markdown import Markdown
+    from rich.text import Text
+    from rich.theme import Theme
 
-THEME = Theme(
-    {
-        "good": "green",
-        "bad": "red",
-        "warn": "magenta",  # yellow is unreadable on light backgrounds
-        "accent": "cyan",
-        "muted": "dim",
-        "key": "bold",
-        "heading": "bold",
-    }
-)
+# rich itself is imported on first use, like everything a command may not need: a command that
+# writes JSON (`report --format json`, every `--preview --json`) never loads it (~30 ms).
+STYLES = {
+    "good": "green",
+    "bad": "red",
+    "warn": "magenta",  # yellow is unreadable on light backgrounds
+    "accent": "cyan",
+    "muted": "dim",
+    "key": "bold",
+    "heading": "bold",
+}
 
 
-class StudyConsole(Console):
-    def on_broken_pipe(self) -> None:
-        """Re-raise, so the command guard exits 141 like other Unix tools (rich would exit 1)."""
-        raise BrokenPipeError
+@lru_cache(maxsize=1)
+def theme() -> Theme:
+    from rich.theme import Theme
+
+    return Theme(STYLES)
+
+
+def __getattr__(name: str) -> Any:
+    """`THEME`, made on first use (tests and views that build their own console read it)."""
+    if name == "THEME":
+        return theme()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@lru_cache(maxsize=1)
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    class StudyConsole(Console):
+        def on_broken_pipe(self) -> None:
+            """Re-raise, so the command guard exits 141 like other Unix tools (rich would exit 1)."""
+            raise BrokenPipeError
+
+    return StudyConsole
 
 
 def make_console(stderr: bool = False) -> Console:
     """A console on the *current* stdout/stderr (made per command so test runners can capture)."""
     stream = sys.stderr if stderr else sys.stdout
     tolerate_encoding(stream)
-    return StudyConsole(theme=THEME, stderr=stderr, highlight=False, file=stream)
+    return _console_class()(theme=theme(), stderr=stderr, highlight=False, file=stream)
+
+
+def stdout() -> Any:
+    """The current stdout for output written as it is (JSON, Markdown), made as tolerant of its
+    encoding as a console's: no console (and no rich) is needed to write it."""
+    tolerate_encoding(sys.stdout)
+    return sys.stdout
 
 
 def tolerate_encoding(stream: object) -> None:
@@ -60,6 +87,8 @@ def tolerate_encoding(stream: object) -> None:
 def untrusted(text: str) -> Text:
     """Untrusted text (decks, plans, file names, settings) as literal characters: `[red]` stays
     `[red]`, and terminal controls are removed (`textsafe.clean`)."""
+    from rich.text import Text
+
     return Text(clean(text))
 
 
