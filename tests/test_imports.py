@@ -140,6 +140,8 @@ def test_json_output_loads_no_terminal_renderer(tmp_path: Path) -> None:
         ["review", "--preview", "--json"],
         ["report", "--format", "json"],
         ["report", "--format", "markdown"],
+        ["find", "", "--json"],
+        ["topics", "--json"],
     ):
         modules = loaded(args, env)
         assert sorted(m for m in modules if m == "rich" or m.startswith("rich.")) == [], args

@@ -58,9 +58,6 @@ def find(
 
     `study show ID` then shows one card with its history; `study edit ID` opens it in your editor.
     """
-    from rich.table import Table
-    from rich.text import Text
-
     from ..usecases import cards  # here, not at the top: `--help` loads no use case
 
     ctx = shell.context(write=False)
@@ -83,6 +80,9 @@ def find(
         ]
         write_json(stdout(), json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return
+    from rich.table import Table
+    from rich.text import Text
+
     if not found:
         shell.out.print(Text("No card matches.", style="muted"))
         return
@@ -187,8 +187,6 @@ def topics(
 
     The deck ids are what `--topic` takes in `check`, `review`, `gaps` and `find`.
     """
-    from rich.table import Table
-
     from ..usecases import cards  # here, not at the top: `--help` loads no use case
 
     ctx = shell.context(write=False)
@@ -208,6 +206,8 @@ def topics(
         ]
         write_json(stdout(), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
+    from rich.table import Table
+
     table = Table(title=f"{len(rows)} topic(s)", title_justify="left")
     table.add_column("wk", justify="right", style="muted")
     table.add_column("topic", style="accent", no_wrap=True)
