@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from studycli import daily, memory, report
+from studycli import daily, gaps, memory, report
 from studycli.model import (
     Card,
     CardState,
@@ -427,3 +429,61 @@ def test_describe_pace_says_how_far_off_and_what_pace_finishes() -> None:
     assert debt.startswith("on track for new cards (2 met, 0 planned by now), but 172 review(s) overdue")
     done = report.describe_pace(stats.pace(280, 28, day_index=40, checked_today=False, seen=280))
     assert "finishes on time" not in done
+
+
+RATED = st.lists(
+    st.tuples(
+        st.sampled_from([("f/opt", "sgd"), ("f/opt", "adam"), ("c/trees", "gini")]),
+        st.sampled_from(["know", "unsure", "dunno"]),
+        st.integers(min_value=-12, max_value=0),
+    ),
+    max_size=12,
+)
+
+
+@given(RATED)
+def test_the_report_over_the_standing_ratings_is_the_report_over_all(rated: list) -> None:
+    """The use case hands the report only the standing rating per subtopic (`latest_gap_ratings`):
+    readiness, calibration and the checkpoints' "rated since" must come out as from the whole
+    history."""
+    ratings = [GapRating(d, sub, rating, day(off), 9, n) for n, ((d, sub), rating, off) in enumerate(rated)]
+    current = gaps.latest(ratings)
+    standing = [
+        r
+        for r in ratings
+        if current.get((r.deck_id, r.subtopic)) == r.rating
+        and (r.day, r.seq)
+        == max((o.day, o.seq) for o in ratings if (o.deck_id, o.subtopic) == (r.deck_id, r.subtopic))
+    ]
+    whole = inputs(plan=CHECKPOINT_PLAN, plan_start=day(-10), ratings=ratings)
+    assert report.build(whole) == report.build(
+        inputs(plan=CHECKPOINT_PLAN, plan_start=day(-10), ratings=standing)
+    )
+
+
+@given(st.lists(st.tuples(st.integers(min_value=-120, max_value=0), st.integers(0, 5)), max_size=30))
+def test_the_report_over_its_window_and_counted_activity_is_the_report_over_all(graded: list) -> None:
+    """The use case reads only the report's window of grades and counts the activity map in
+    SQLite (`grades_per_day`): the report must be the one built from the whole log."""
+    # A sitting's grades carry its day (the check records every grade under the day it began).
+    reviews = [rv(n, off, f"f/opt#{n % 10}", q, "review", 200 + off) for n, (off, q) in enumerate(graded, 1)]
+    sessions = [
+        SessionRow(200 + off, "check", day(off), "ts", "ts", "p", 10, "completed")
+        for off in sorted({o for o, _ in graded})
+    ]
+    since = T - timedelta(days=report.RECALL_DAYS - 1)
+    counts: dict[date, int] = {}
+    for r in reviews:
+        counts[r.day] = counts.get(r.day, 0) + 1
+    whole = report.build(inputs(reviews=reviews, sessions=sessions))
+    window = [r for r in reviews if r.day >= since]
+    assert report.build(inputs(reviews=window, sessions=sessions, activity=counts)) == whole
+
+
+def test_estimated_recall_lists_areas_in_deck_order_even_when_an_areas_first_deck_is_unseen() -> None:
+    more = Deck("f/more", "More", "Foundations", cards=cards("f/more", 2))
+    model = {cid: memory.Recall(5.0, day(-2)) for cid in ("c/trees#0", "f/more#0")}  # f/opt unseen
+    r = report.build(inputs(decks=(*DECKS, more), recall_model=model))
+    assert r.retention is not None
+    assert [a.area for a in r.retention.areas] == ["Foundations", "Classical ML"]
+    assert (r.retention.cards, [a.cards for a in r.retention.areas]) == (2, [1, 1])

@@ -367,6 +367,11 @@ def test_grades_are_the_review_log_without_the_schedule(store_factory) -> None:
     ]
     assert [tuple(g) for g in store.grades()] == facts and len(facts) == 3
     assert [tuple(g) for g in store.grades(since=date(2026, 3, 2))] == facts[1:]
+    # The report's activity map, counted by SQLite: the same grades per day (repeats too)
+    counted: dict[date, int] = {}
+    for g in store.grades(since=date(2026, 3, 2)):
+        counted[g.day] = counted.get(g.day, 0) + 1
+    assert store.grades_per_day(date(2026, 3, 2)) == counted == {date(2026, 3, 2): 2}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -107,29 +107,16 @@ class Recall(NamedTuple):
 
 class Remembered(NamedTuple):
     """A card's FSRS memory after its last first attempt, as plain values: what the replay gives
-    (and steps on from, attempt by attempt). It answers the fields of the `fsrs.Card` it stands
-    for (`to_cards` builds that card), so it can be compared with one field for field; `recall`
-    is the part an estimate reads, which is all the recall cache keeps."""
+    (and steps on from, attempt by attempt); `to_cards` builds the `fsrs.Card` it stands for.
+    `recall` is the part an estimate reads, which is all the recall cache keeps."""
 
     memory: Memory
     day: date  # of the last first attempt: the card's `last_review` is noon of it
     due_after: timedelta  # due minus that moment
 
     @property
-    def state(self) -> Any:
-        return self.memory[0]
-
-    @property
-    def step(self) -> int | None:
-        return self.memory[1]
-
-    @property
     def stability(self) -> float | None:
         return self.memory[2]
-
-    @property
-    def difficulty(self) -> float | None:
-        return self.memory[3]
 
     @property
     def last_review(self) -> datetime:
