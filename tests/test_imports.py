@@ -146,3 +146,26 @@ def test_json_output_loads_no_terminal_renderer(tmp_path: Path) -> None:
         modules = loaded(args, env)
         assert sorted(m for m in modules if m == "rich" or m.startswith("rich.")) == [], args
     assert "rich.console" in loaded(["report"], env)
+
+
+def test_commands_hand_typer_evaluated_annotations() -> None:
+    """Typer reads each command's type hints on every run; as strings (`from __future__ import
+    annotations`) each one is compiled again, which was most of the cost of building the command
+    tree. `guarded` gives Typer the annotations it already evaluated: none may be a string."""
+    import typer.main
+
+    from studycli.cli import app
+
+    commands = [info.callback for info in app.registered_commands]
+    commands += [
+        info.callback for group in app.registered_groups for info in group.typer_instance.registered_commands
+    ]
+    assert len(commands) >= 15
+    strings = {
+        f"{callback.__name__}.{name}": hint
+        for callback in commands
+        for name, hint in callback.__annotations__.items()
+        if isinstance(hint, str)
+    }
+    assert strings == {}
+    typer.main.get_command(app)  # and Typer still builds the tree from them
