@@ -8,12 +8,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import studycli.content as content_module
+from studycli import deckcache
 from studycli.config import ContentDirs
 from studycli.content import load_collection
 from studycli.deckcache import build_shipped
-from studycli.model import LazyCards
+from studycli.decks import ParsedDeck
+from studycli.model import Card, CardKind, Deck, LazyCards, Option
 from studycli.session import CheckRequest, build_check, resolve
 
 from .conftest import ALPHA, BETA, PLAN, write
@@ -206,3 +210,68 @@ def test_a_card_asked_from_a_damaged_blob_comes_from_a_fresh_parse(tmp_path) -> 
     assert warm.deck("t/alpha").card(wanted.id) == wanted
     assert warm.deck("t/alpha").card("t/alpha#gone") is None
     assert warm == cold
+
+
+# Text that JSON must carry through a one-card-per-line blob: newlines (escaped by JSON, never a raw
+# line break), U+2028/U+2029 (which `ensure_ascii=False` writes raw), quotes, backslashes, emoji.
+_TEXT = st.text(alphabet=st.sampled_from(list('ab \n\t"\\{}[],:\u2028\u2029é😀#')), max_size=12)
+
+
+@st.composite
+def _decks(draw: st.DrawFn) -> Deck:
+    n = draw(st.integers(0, 4))
+    cards = tuple(
+        Card(
+            id=f"t/d#c{i}",
+            deck_id="t/d",
+            question=draw(_TEXT),
+            answer=draw(_TEXT),
+            kind=draw(st.sampled_from([CardKind.BASIC, CardKind.MCQ])),
+            stem=draw(_TEXT),
+            options=tuple(Option(draw(_TEXT), draw(st.booleans())) for _ in range(draw(st.integers(0, 3)))),
+            explanation=draw(_TEXT),
+            line=draw(st.integers(0, 10_000)),
+        )
+        for i in range(n)
+    )
+    return Deck(id="t/d", title="T", area="A", summary=draw(_TEXT), cards=cards, path=Path("t/d.md"))
+
+
+@given(_decks())
+def test_a_cached_deck_round_trips_whole_and_card_by_card(deck: Deck) -> None:
+    """Each card is one line of its deck's blob, whatever its text holds; asked by id it comes
+    back alone, equal to the parse, and so does the whole deck."""
+    entry, blob = deckcache.encode(ParsedDeck(deck, ()))
+    index = json.loads(json.dumps(entry))
+    one_by_one = deckcache.decode(index, lambda: blob).deck
+    assert one_by_one is not None
+    assert [one_by_one.card(c.id) for c in deck.cards] == list(deck.cards)
+    assert one_by_one.card("t/d#gone") is None
+    whole = deckcache.decode(index, lambda: blob).deck
+    assert whole is not None and tuple(whole.cards) == deck.cards
+
+
+def test_a_card_asked_by_id_decodes_its_own_line_only() -> None:
+    """A report naming one leech from a deck must not decode (or trip over) the deck's other cards:
+    with another card's line damaged, the card asked still comes from the cache, no parse; the
+    whole deck, asked for, falls back to a fresh parse."""
+    deck = Deck(
+        id="t/d",
+        title="T",
+        area="A",
+        cards=tuple(Card(id=f"t/d#c{i}", deck_id="t/d", question=f"q{i}", answer=f"a{i}") for i in range(3)),
+    )
+    entry, blob = deckcache.encode(ParsedDeck(deck, ()))
+    lines = blob.split(b"\n")
+    assert len(lines) == 3
+    damaged = b"\n".join([b"{not json", *lines[1:]])
+    parses: list[int] = []
+
+    def reparse() -> ParsedDeck:
+        parses.append(1)
+        return ParsedDeck(deck, ())
+
+    cached = deckcache.decode(entry, lambda: damaged, reparse).deck
+    assert cached is not None
+    assert cached.card("t/d#c2") == deck.cards[2] and not parses
+    assert tuple(cached.cards) == deck.cards and parses == [1]

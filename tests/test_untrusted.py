@@ -296,9 +296,10 @@ def test_a_forged_card_blob_falls_back_to_a_parse_and_the_cache_is_rebuilt(tmp_p
     dirs = config.ContentDirs(decks=((tmp_path / "decks", False),), plans=())
     first = load_collection(dirs, cache)
     index, _, blobs = cache.read_bytes().partition(b"\n")
-    forged = json.loads(blobs)
-    forged[0][1] = ["not", "text"]  # a question of the wrong type, found only when cards are read
-    cache.write_bytes(index + b"\n" + json.dumps(forged).encode())
+    first_card, _, rest = blobs.partition(b"\n")  # one deck; its blob holds one card per line
+    forged = json.loads(first_card)
+    forged[1] = ["not", "text"]  # a question of the wrong type, found only when cards are read
+    cache.write_bytes(index + b"\n" + json.dumps(forged).encode() + b"\n" + rest)
     again = load_collection(dirs, cache)  # the index is intact: the deck loads from the cache
     assert cache.exists()
     assert again == first  # reading the cards finds the forgery and parses the file instead

@@ -13,6 +13,8 @@ Parsed plans are kept in the index too, keyed also on the deck ids and areas the
 against (a new deck can turn a plan's unknown topic into a known one), so a warm run parses no
 YAML at all. Card bodies sit in per-deck blobs after the index and are decoded when first used
 (`LazyCards`), so a warm run pays for the ids of 20,000 cards and the text of the few it shows.
+A blob holds one card per line (compact JSON never contains a raw newline), so a card asked for
+by id (a report naming leeches from dozens of decks) decodes that line alone, not its whole deck.
 The format is keyed on the deck and plan parsers' versions (`decks.PARSER_VERSION`,
 `plans.PARSER_VERSION`), not the package version, so a parser change (and only that)
 invalidates it.
@@ -45,7 +47,7 @@ from .plans import PARSER_VERSION as PLAN_PARSER_VERSION
 from .plans import ParsedPlan
 from .vocab import Severity
 
-FORMAT = f"studycli-deck-cache/json/4/parser-{PARSER_VERSION}/plans-{PLAN_PARSER_VERSION}"
+FORMAT = f"studycli-deck-cache/json/5/parser-{PARSER_VERSION}/plans-{PLAN_PARSER_VERSION}"
 
 Key = tuple[str, str, bool]  # (resolved path, deck id, bundled)
 Stamp = tuple[int, int, int]  # (size, mtime_ns, ctime_ns)
@@ -133,7 +135,7 @@ def encode(parsed: ParsedDeck) -> tuple[Any, bytes]:
     head = [deck.id, deck.title, deck.area, deck.category, deck.summary, str(deck.path or "")]
     lists = [list(deck.levels), list(deck.skills), list(deck.subtopics), list(deck.sources)]
     ids = [c.id for c in deck.cards]
-    return [[head, lists, ids, deck.bundled], diags], _dumps(cards)
+    return [[head, lists, ids, deck.bundled], diags], b"\n".join(_dumps(card) for card in cards)
 
 
 def _dumps(value: Any) -> bytes:
@@ -185,23 +187,24 @@ def decode(
     levels, skills, subtopics, sources = (_strs(v) for v in lists)
     card_ids = _strs(ids)
 
-    raw: list[Any] = []  # the blob, read once for `one` and `load` alike
+    raw: list[list[bytes]] = []  # the blob's lines, read once for `one` and `load` alike
 
-    def rows() -> Any:
+    def lines() -> list[bytes]:
         if not raw:
-            raw.append(_loads(blob()))
+            data = blob()
+            raw.append(data.split(b"\n") if data else [])
         return raw[0]
 
     def one(index: int) -> Card | None:
         try:
-            (card,) = decode_cards([rows()[index]], deck_id)
+            (card,) = decode_cards([_loads(lines()[index])], deck_id)
         except BAD_ENTRY:
             return None
         return card if card.id == card_ids[index] else None
 
     def load() -> tuple[Card, ...]:
         try:
-            cards = decode_cards(rows(), deck_id)
+            cards = decode_cards(_loads(b"[" + b",".join(lines()) + b"]"), deck_id)
             if tuple(c.id for c in cards) != card_ids:
                 raise ValueError("card ids differ from the index")
             return cards
