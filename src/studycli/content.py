@@ -7,12 +7,10 @@ without forking the tool). Plans are checked against the final set of deck ids.
 from __future__ import annotations
 
 import functools
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from . import gcpause
 from .config import ContentDirs
 from .deckcache import SHIPPED_SUFFIX, DeckCache, ShippedDecks, plan_context, stamp
 from .decks import deck_id_for, iter_deck_files, load_deck_file
@@ -24,29 +22,8 @@ from .vocab import Severity
 
 def load_collection(dirs: ContentDirs, cache_path: Path | None = None) -> Collection:
     """Everything the user can study. With `cache_path`, unchanged deck files are not re-parsed."""
-    with _no_gc():
+    with gcpause.paused():  # 20,000 cards allocate a few hundred thousand long-lived objects
         return _load_collection(dirs, cache_path)
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the collection is built, then freeze what exists.
-
-    Loading 20,000 cards allocates a few hundred thousand long-lived tuples, strings and frozen
-    dataclasses and frees almost nothing; with the collector running, every allocation threshold
-    triggers a pass over all of them (young passes promote them, old passes walk them again), which
-    cost as much as the decoding itself and grows faster than the collection. Nothing built here
-    holds a reference cycle that needs collecting. `gc.freeze()` moves the result out of the
-    collector's view for the rest of the process (they are still freed by reference counting).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.enable()
 
 
 def _load_collection(dirs: ContentDirs, cache_path: Path | None) -> Collection:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from .. import report, stats
+from .. import gcpause, report, stats
 from ..errors import StudyError
 from .context import Context
 from .day import load_day
@@ -14,6 +14,11 @@ from .scope import resolve_areas
 
 def build_report(ctx: Context, since: date | None, area: str | None) -> report.Report:
     """The report as of `ctx.today`, over the window from `since` (default: 30 days), in `area`."""
+    with gcpause.paused():  # every card state, a month of grades, the recall model: all kept
+        return _build_report(ctx, since, area)
+
+
+def _build_report(ctx: Context, since: date | None, area: str | None) -> report.Report:
     if since is not None and since > ctx.today:
         raise StudyError(f"--since {since.isoformat()} is after today ({ctx.today.isoformat()})")
     area_name = resolve_areas([area], ctx.collection)[0] if area else None
