@@ -1,7 +1,5 @@
 """`study backup` and `study restore`: copies of the progress store, and getting one back."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`study find`, `show`, `edit`, `topics`, `suspend`, `unsuspend` and `undo` (parse, call, render)."""
 
-from __future__ import annotations
-
 import json
 import os
 from typing import TYPE_CHECKING, Annotated
@@ -129,7 +127,7 @@ def edit(
         raise typer.Exit(1)
 
 
-def open_in_editor(shell: Shell, ctx: Context, card_id: str) -> int:
+def open_in_editor(shell: Shell, ctx: "Context", card_id: str) -> int:
     """Open the card in the user's editor at its line, then lint the file; returns the errors."""
     from rich.text import Text
 

@@ -1,7 +1,5 @@
 """`study check`: today's knowledge check (parse, call `usecases.check`, render)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

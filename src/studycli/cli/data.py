@@ -1,7 +1,5 @@
 """`study export` and `study import`: all progress as JSON, and back."""
 
-from __future__ import annotations
-
 import json
 import os
 import shutil

@@ -1,7 +1,5 @@
 """`study gaps`: the know / unsure / dunno self-assessment over every subtopic."""
 
-from __future__ import annotations
-
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -81,7 +79,7 @@ def gaps_command(
         raise typer.Exit(130)
 
 
-def _walk(shell: Shell, ctx: Context, plan: assessment.Assessment) -> bool:
+def _walk(shell: Shell, ctx: "Context", plan: "assessment.Assessment") -> bool:
     """Run the assessment; True if it was stopped with Ctrl-C (every answer so far is saved)."""
     from rich.text import Text
 

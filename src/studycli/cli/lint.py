@@ -1,7 +1,5 @@
 """`study lint`: check decks, plans and stored progress."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`study mock`: a timed practice round that leaves the schedule untouched (parse, call, render)."""
 
-from __future__ import annotations
-
 import json
 from typing import Annotated
 

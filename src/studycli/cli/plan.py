@@ -1,7 +1,5 @@
 """`study plan`: show, list and choose week-by-week plans."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -89,7 +87,7 @@ def plan(
         )
 
 
-def _list_plans(shell: Shell, ctx: Context) -> None:
+def _list_plans(shell: Shell, ctx: "Context") -> None:
     from rich.table import Table
     from rich.text import Text
 

@@ -1,7 +1,5 @@
 """`study report`: where you stand, in the terminal, as Markdown for notes, or as JSON."""
 
-from __future__ import annotations
-
 import json
 from enum import Enum
 from typing import Annotated

@@ -1,7 +1,5 @@
 """`study review`: due reviews only, most at risk first, never a new card (parse, call, render)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

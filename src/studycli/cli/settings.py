@@ -1,7 +1,5 @@
 """`study config`: where things live, and the few settings."""
 
-from __future__ import annotations
-
 import os
 from typing import Annotated
 
