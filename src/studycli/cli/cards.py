@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import StudyError
-from ..textsafe import write_json
 from ..ui.console import stdout, untrusted
 from . import complete
 from .app import Shell, app, guarded
@@ -76,6 +75,8 @@ def find(
             }
             for s in found
         ]
+        from ..textsafe import write_json
+
         write_json(stdout(), json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return
     from rich.table import Table
@@ -202,6 +203,8 @@ def topics(
             }
             for r in rows
         ]
+        from ..textsafe import write_json
+
         write_json(stdout(), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     from rich.table import Table

@@ -10,7 +10,6 @@ from typing import Annotated, BinaryIO
 import typer
 
 from ..errors import StudyError
-from ..textsafe import JsonSafeWriter
 from .app import Shell, app, guarded
 
 
@@ -28,6 +27,8 @@ def export(
     Use it for backups or to move to another machine; `study import` restores it.
     """
     from rich.text import Text
+
+    from ..textsafe import JsonSafeWriter
 
     # Read-only snapshot: works on a read-only folder or a backup copy, and cannot be torn by a
     # check grading in another terminal. The JSON is written to a temporary file first, so a

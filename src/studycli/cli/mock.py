@@ -7,7 +7,6 @@ import typer
 
 from ..errors import StudyError
 from ..rules import MOCK_DEFAULT_MINUTES
-from ..textsafe import write_json
 from ..ui.console import stdout
 from . import complete
 from .app import Shell, app, guarded
@@ -93,6 +92,8 @@ def mock_command(
                     for i in rnd.items
                 ],
             }
+            from ..textsafe import write_json
+
             write_json(stdout(), json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         else:
             from .studying import print_preview

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from .. import config
-from ..textsafe import write_json
 from ..ui.console import stdout
 from . import complete
 from .app import Shell, app, guarded
@@ -65,6 +64,8 @@ def report_command(
     since_day = config.parse_date(since, "--since") if since else None
     built = build_report(shell.context(write=False), since_day, area)
     if fmt is Format.json:
+        from ..textsafe import write_json
+
         write_json(stdout(), json.dumps(report.to_json(built), indent=2, ensure_ascii=False) + "\n")
     elif fmt is Format.markdown:
         stdout().write(report.to_markdown(built))

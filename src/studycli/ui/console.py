@@ -13,8 +13,6 @@ import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ..textsafe import clean
-
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.markdown import Markdown
@@ -88,6 +86,8 @@ def untrusted(text: str) -> Text:
     """Untrusted text (decks, plans, file names, settings) as literal characters: `[red]` stays
     `[red]`, and terminal controls are removed (`textsafe.clean`)."""
     from rich.text import Text
+
+    from ..textsafe import clean
 
     return Text(clean(text))
 
