@@ -1,13 +1,12 @@
 """`study find`, `show`, `edit`, `topics`, `suspend`, `unsuspend` and `undo` (parse, call, render)."""
 
-import json
 import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import StudyError
-from ..ui.console import stdout, untrusted
+from ..ui.console import print_json, untrusted
 from . import complete
 from .app import Shell, app, guarded
 
@@ -75,9 +74,7 @@ def find(
             }
             for s in found
         ]
-        from ..textsafe import write_json
-
-        write_json(stdout(), json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        print_json(rows)
         return
     from rich.table import Table
     from rich.text import Text
@@ -203,9 +200,7 @@ def topics(
             }
             for r in rows
         ]
-        from ..textsafe import write_json
-
-        write_json(stdout(), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        print_json(data)
         return
     from rich.table import Table
 

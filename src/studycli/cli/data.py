@@ -1,6 +1,5 @@
 """`study export` and `study import`: all progress as JSON, and back."""
 
-import json
 import os
 import shutil
 import sys
@@ -65,6 +64,8 @@ def import_(
     The whole file is checked first (types, ranges, dates, ids, references); if anything is
     wrong, the first problems are named by their place in the JSON and nothing is written.
     """
+    import json
+
     from rich.text import Text
 
     text = _read_bounded(file)

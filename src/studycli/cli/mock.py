@@ -1,13 +1,12 @@
 """`study mock`: a timed practice round that leaves the schedule untouched (parse, call, render)."""
 
-import json
 from typing import Annotated
 
 import typer
 
 from ..errors import StudyError
 from ..rules import MOCK_DEFAULT_MINUTES
-from ..ui.console import stdout
+from ..ui.console import print_json
 from . import complete
 from .app import Shell, app, guarded
 
@@ -92,9 +91,7 @@ def mock_command(
                     for i in rnd.items
                 ],
             }
-            from ..textsafe import write_json
-
-            write_json(stdout(), json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+            print_json(payload)
         else:
             from .studying import print_preview
 

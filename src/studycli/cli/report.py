@@ -1,13 +1,12 @@
 """`study report`: where you stand, in the terminal, as Markdown for notes, or as JSON."""
 
-import json
 from enum import Enum
 from typing import Annotated
 
 import typer
 
 from .. import config
-from ..ui.console import stdout
+from ..ui.console import print_json, stdout
 from . import complete
 from .app import Shell, app, guarded
 
@@ -64,9 +63,7 @@ def report_command(
     since_day = config.parse_date(since, "--since") if since else None
     built = build_report(shell.context(write=False), since_day, area)
     if fmt is Format.json:
-        from ..textsafe import write_json
-
-        write_json(stdout(), json.dumps(report.to_json(built), indent=2, ensure_ascii=False) + "\n")
+        print_json(report.to_json(built))
     elif fmt is Format.markdown:
         stdout().write(report.to_markdown(built))
     else:

@@ -3,7 +3,6 @@ the offer to go on reviewing. Decisions (what to ask, how a grade moves a card) 
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -13,8 +12,7 @@ from .. import daily, plans
 from ..errors import StudyError
 from ..model import Item
 from ..session import CheckRun, summarise
-from ..textsafe import write_json
-from ..ui.console import stdout, untrusted
+from ..ui.console import print_json, untrusted
 from ..usecases.context import Context
 from ..usecases.day import Day
 from ..vocab import SessionStatus, Source
@@ -59,7 +57,7 @@ def print_preview(shell: Shell, items: list[Item], day: Day, as_json: bool, titl
             "plan": day.active.plan.id if day.active.plan else None,
             "items": [_preview_item(i) for i in items],
         }
-        write_json(stdout(), json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        print_json(payload)
         return
     from rich.table import Table
 

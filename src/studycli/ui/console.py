@@ -72,6 +72,17 @@ def stdout() -> Any:
     return sys.stdout
 
 
+def print_json(value: object) -> None:
+    """`value` as indented JSON on stdout, every control, bidi or invisible character in it
+    written as a \\u escape (`textsafe.json_safe`): ids and text came from decks, plans and
+    imports. The one way every `--json` form prints."""
+    import json
+
+    from ..textsafe import write_json
+
+    write_json(stdout(), json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
 def tolerate_encoding(stream: object) -> None:
     """On a stdout that is not UTF-8 (PYTHONIOENCODING=ascii, a latin-1 locale), print `?` for a
     character it cannot encode instead of failing with UnicodeEncodeError mid-command."""
