@@ -26,7 +26,7 @@ from studycli.exportcheck import InvalidExport, validate
 from studycli.model import Card, CardKind, Deck, Item, Option
 from studycli.schema import MAX_ID, SCHEMA_VERSION
 from studycli.session import CheckRun
-from studycli.store import KEEP_DAILY, Store, newest_backup
+from studycli.store import KEEP_DAILY, LATEST_GAP_RATINGS, Store, newest_backup
 
 from .test_e2e import Terminal, answers_for, env_for, preview
 
@@ -245,13 +245,19 @@ def test_query_plans_and_only_the_indexes_queries_use(store_factory) -> None:
     assert plan(f"SELECT id FROM reviews WHERE repeat = 0 AND {effective} AND +day <= ?", "2026-01-01") == (
         f"SCAN reviews {undos}"
     )
+    # the standing gap rating per subtopic: the rating index alone, one search per subtopic
+    assert plan(LATEST_GAP_RATINGS) == (
+        "SEARCH gap_ratings USING INTEGER PRIMARY KEY (rowid=?) LIST SUBQUERY 3 CO-ROUTINE k "
+        "SCAN gap_ratings USING COVERING INDEX gap_ratings_latest SCAN k CORRELATED SCALAR SUBQUERY 1 "
+        "SEARCH h USING COVERING INDEX gap_ratings_latest (deck_id=? AND subtopic=?)"
+    )
     indexes = [
         r[0]
         for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
         )
     ]
-    assert indexes == ["reviews_card", "reviews_day"]
+    assert indexes == ["gap_ratings_latest", "reviews_card", "reviews_day"]
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 0  # per connection: the store turns it on
     assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     conn.close()

@@ -132,6 +132,18 @@ def _damaged(db: Path, what: str) -> StudyError:
     return StudyError(f"the progress database {db} {what}", hint, exit_code=74)
 
 
+# The standing rating per subtopic: per distinct subtopic, the id at the end of its run in the
+# index `gap_ratings_latest` (deck, subtopic, day, id), so no sort and no per-row key over the
+# whole rating history (schema.py; the plan is pinned in tests/test_store_safety.py).
+LATEST_GAP_RATINGS = (
+    "SELECT * FROM gap_ratings WHERE id IN ("
+    " SELECT (SELECT id FROM gap_ratings h WHERE h.deck_id = k.deck_id AND h.subtopic = k.subtopic"
+    " ORDER BY day DESC, id DESC LIMIT 1)"
+    " FROM (SELECT DISTINCT deck_id, subtopic FROM gap_ratings) k"
+    ") ORDER BY id"
+)
+
+
 class Store:
     """An open progress database. Use as a context manager, or call `close()`.
 
@@ -715,12 +727,7 @@ class Store:
     def latest_gap_ratings(self) -> list[GapRating]:
         """Only the rating that stands per subtopic (the latest day, then the latest row: what
         `gaps.latest` keeps), chosen by SQLite: daily commands need no assessment history."""
-        # One max() aggregate: SQLite takes the bare columns from the row holding the maximum
-        # (documented behaviour), here the latest (day, id); half the cost of a window function.
-        return self._gap_ratings(
-            "SELECT id, session_id, ts, day, deck_id, subtopic, rating, max(day || printf('%020d', id))"
-            " FROM gap_ratings GROUP BY deck_id, subtopic ORDER BY id"
-        )
+        return self._gap_ratings(LATEST_GAP_RATINGS)
 
     def _gap_ratings(self, sql: str) -> list[GapRating]:
         return [
