@@ -242,3 +242,17 @@ def test_bundled_setting_leaves_the_bundled_content_out(invoke, content, home, t
     # No plan and no decks left: a friendly error, not a crash.
     assert result.exit_code in (0, 2), result.output
     assert "Traceback" not in result.output
+
+
+def test_a_preview_with_nothing_to_ask_says_why_instead_of_an_empty_table(invoke, content) -> None:
+    """The text preview says what the sitting itself would say; JSON keeps its empty list."""
+    result = invoke("review", "--preview", today="2026-03-02")
+    assert result.exit_code == 0
+    assert result.stdout == "Nothing to study right now: no reviews are due.\n"
+    result = invoke("check", "--preview", "--new-ratio", "0", today="2026-03-02")
+    assert result.exit_code == 0
+    assert (
+        result.stdout
+        == "Nothing to study right now: no reviews are due and today's plan topics have no new cards.\n"
+    )
+    assert preview(invoke, "2026-03-02", command="review") == []

@@ -78,7 +78,7 @@ def check(
     ctx = shell.context(write=not preview)
     sitting = plan_check(ctx, size, new_ratio, topic or [], area or [])
     if preview:
-        print_preview(shell, sitting.items, sitting.day, as_json, "Knowledge check")
+        print_preview(shell, sitting.items, sitting.day, as_json, "Knowledge check", sitting.empty)
         return
     from rich.text import Text  # on first use: a JSON preview writes without rich
 

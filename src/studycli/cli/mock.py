@@ -95,7 +95,9 @@ def mock_command(
         else:
             from .studying import print_preview
 
-            print_preview(shell, rnd.items, rnd.day, False, "Mock round")
+            print_preview(
+                shell, rnd.items, rnd.day, False, "Mock round", "no cards to draw a mock round from"
+            )
         return
     from rich.text import Text
 

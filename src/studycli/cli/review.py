@@ -52,7 +52,7 @@ def review(
     ctx = shell.context(write=not preview)
     sitting = plan_review(ctx, limit, topic or [], area or [])
     if preview:
-        print_preview(shell, sitting.items, sitting.day, as_json, "Review")
+        print_preview(shell, sitting.items, sitting.day, as_json, "Review", sitting.empty)
         return
     if not sitting.items:
         nothing_to_do(shell, sitting.day, sitting.empty)

@@ -50,7 +50,10 @@ def _preview_item(item: Item) -> dict[str, object]:
     return out
 
 
-def print_preview(shell: Shell, items: list[Item], day: Day, as_json: bool, title: str) -> None:
+def print_preview(shell: Shell, items: list[Item], day: Day, as_json: bool, title: str, empty: str) -> None:
+    """What a sitting would ask, without asking: JSON for scripts (an empty list when nothing is
+    due), else a table, or, when there is nothing to ask, why and when the next review falls due
+    (the line the sitting itself would print, not an empty table)."""
     if as_json:
         payload = {
             "date": day.today.isoformat(),
@@ -58,6 +61,9 @@ def print_preview(shell: Shell, items: list[Item], day: Day, as_json: bool, titl
             "items": [_preview_item(i) for i in items],
         }
         print_json(payload)
+        return
+    if not items:
+        nothing_to_do(shell, day, empty)
         return
     from rich.table import Table
 
