@@ -69,6 +69,9 @@ NOT_FOR_PREVIEW = (
     "frontmatter",
     "fsrs",
     "pydantic",  # Typer 0.29 validates every option through it: pinned below 0.29 (pyproject)
+    "multiprocessing",  # the parse workers, only when many decks have no parsed-deck cache
+    "concurrent.futures.process",
+    "studycli.parsepool",
     "studycli.memory",
     "studycli.report",
     "studycli.ui.report_view",

@@ -9,15 +9,19 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import gcpause
 from .config import ContentDirs
-from .deckcache import SHIPPED_SUFFIX, DeckCache, ShippedDecks, plan_context, stamp
-from .decks import deck_id_for, iter_deck_files, load_deck_file
+from .deckcache import SHIPPED_SUFFIX, DeckCache, Key, ShippedDecks, Stamp, plan_context, stamp
+from .decks import ParsedDeck, deck_id_for, iter_deck_files, load_deck_file
 from .files import content_id
 from .model import Collection, Deck, Diagnostic, Plan
 from .plans import iter_plan_files, load_plan_file
 from .vocab import Severity
+
+if TYPE_CHECKING:
+    from .parsepool import Job
 
 
 def load_collection(dirs: ContentDirs, cache_path: Path | None = None) -> Collection:
@@ -36,14 +40,33 @@ def _load_collection(dirs: ContentDirs, cache_path: Path | None) -> Collection:
         # The bundled decks of an installed package come parsed by its build (first run, or the
         # first run after a parser change): read, not parsed, when the file is unchanged.
         shipped = ShippedDecks(root.with_name(root.name + SHIPPED_SUFFIX)) if bundled else None
+        found: list[ParsedDeck | None] = []
+        misses: list[tuple[int, Key, Stamp | None]] = []  # files neither cache holds: parsed below
+        jobs: list[Job] = []
         for path in iter_deck_files(root, diagnostics):
             key = (os.path.abspath(path), deck_id_for(path, root), bundled)  # no syscalls per file
             current = stamp(path)
             reparse = functools.partial(load_deck_file, path, root, bundled)
             parsed = cache.get(key, current, reparse)
+            if parsed is None and shipped is not None:
+                parsed = shipped.get(path, root, reparse)
+                if parsed is not None:
+                    cache.put(key, current, parsed)
             if parsed is None:
-                parsed = (shipped.get(path, root, reparse) if shipped else None) or reparse()
-                cache.put(key, current, parsed)
+                misses.append((len(found), key, current))
+                jobs.append((path, root, bundled))
+            found.append(parsed)
+        parsed_now: list[ParsedDeck] = []
+        if jobs:  # only then: a warm start imports no process pool
+            from .parsepool import parse_deck_files
+
+            size = sum(current[0] for _, _, current in misses if current is not None)
+            parsed_now = parse_deck_files(jobs, size, load_deck_file)
+        for (index, key, current), parsed in zip(misses, parsed_now, strict=True):
+            cache.put(key, current, parsed)
+            found[index] = parsed
+        for parsed in found:
+            assert parsed is not None  # every miss was parsed just above
             diagnostics.extend(parsed.diagnostics)
             if parsed.deck is not None:
                 decks[parsed.deck.id] = parsed.deck

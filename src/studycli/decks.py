@@ -54,6 +54,15 @@ def _frontmatter() -> YAMLHandler:
     return YAMLHandler()
 
 
+def warm_parsers() -> None:
+    """Import and build everything a parse uses, ahead of it: worker processes forked after this
+    start with it (`parsepool`) instead of importing it each."""
+    from . import answers, yamlsrc  # noqa: F401  (imported for their side effect: loaded)
+
+    _markdown()
+    _frontmatter()
+
+
 def normalise_question(text: str) -> str:
     """Case- and whitespace-insensitive form of a question, so small edits keep progress."""
     return " ".join(text.lower().split())
