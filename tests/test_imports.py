@@ -167,11 +167,20 @@ def test_commands_hand_typer_evaluated_annotations() -> None:
     assert len(commands) >= 15
     # Neither what Typer reads nor the command functions themselves (whose strings `guarded`
     # would otherwise evaluate at import, compiling each one: see `studycli.cli`'s docstring).
+    from studycli.cli import complete
+
     strings = {
         f"{function.__name__}.{name}": hint
         for callback in commands
         for function in (callback, callback.__wrapped__)
         for name, hint in function.__annotations__.items()
+        if isinstance(hint, str)
+    }
+    # the completers too: Typer reads their signatures for every option that names one
+    strings |= {
+        f"{completer.__name__}.{name}": hint
+        for completer in complete.COMPLETERS.values()
+        for name, hint in completer.__annotations__.items()
         if isinstance(hint, str)
     }
     assert strings == {}

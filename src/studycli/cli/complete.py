@@ -2,10 +2,9 @@
 
 Completion runs in the shell's tab key, so it reads the content (decks and plans, through the
 parse cache) but never the progress store, and any failure completes nothing rather than
-printing an error into the user's prompt.
+printing an error into the user's prompt. No `from __future__ import annotations` here: Typer
+reads the completers' annotations on every run, and strings would be compiled each time.
 """
-
-from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
     from ..model import Collection
 
 
-def _collection() -> Collection | None:
+def _collection() -> "Collection | None":
     try:
         from ..content import load_collection
 
