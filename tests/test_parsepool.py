@@ -44,9 +44,9 @@ def workers_always(monkeypatch):
     used: list[int] = []
     real = parsepool._in_workers
 
-    def spy(jobs, workers, load):
+    def spy(jobs, sizes, workers, load):
         used.append(workers)
-        return real(jobs, workers, load)
+        return real(jobs, sizes, workers, load)
 
     monkeypatch.setattr(parsepool, "MIN_BYTES", 0)
     monkeypatch.setattr(parsepool, "_in_workers", spy)
@@ -114,7 +114,7 @@ def test_a_worker_that_dies_means_a_parse_here(tmp_path, workers_always) -> None
     dirs = _collection_dirs(tmp_path)
     jobs = [(p, tmp_path / "decks", False) for p in sorted((tmp_path / "decks").rglob("*.md"))]
     expected = [load_deck_file(*job) for job in jobs]
-    assert parsepool.parse_deck_files(jobs, 10**9, _die_in_a_worker) == expected
+    assert parsepool.parse_deck_files(jobs, [10**9] * len(jobs), _die_in_a_worker) == expected
     assert workers_always == [2]
     assert dirs.decks  # (the fixture wrote the files)
 
@@ -124,4 +124,4 @@ def test_ctrl_c_during_a_parse_in_workers_reaches_the_command(tmp_path, workers_
     _collection_dirs(tmp_path)
     jobs = [(p, tmp_path / "decks", False) for p in sorted((tmp_path / "decks").rglob("*.md"))]
     with pytest.raises(KeyboardInterrupt):
-        parsepool.parse_deck_files(jobs, 10**9, _interrupted_in_a_worker)
+        parsepool.parse_deck_files(jobs, [10**9] * len(jobs), _interrupted_in_a_worker)

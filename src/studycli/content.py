@@ -43,6 +43,7 @@ def _load_collection(dirs: ContentDirs, cache_path: Path | None) -> Collection:
         found: list[ParsedDeck | None] = []
         misses: list[tuple[int, Key, Stamp | None]] = []  # files neither cache holds: parsed below
         jobs: list[Job] = []
+        sizes: list[int] = []
         for path in iter_deck_files(root, diagnostics):
             key = (os.path.abspath(path), deck_id_for(path, root), bundled)  # no syscalls per file
             current = stamp(path)
@@ -55,13 +56,13 @@ def _load_collection(dirs: ContentDirs, cache_path: Path | None) -> Collection:
             if parsed is None:
                 misses.append((len(found), key, current))
                 jobs.append((path, root, bundled))
+                sizes.append(current[0] if current is not None else 0)
             found.append(parsed)
         parsed_now: list[ParsedDeck] = []
         if jobs:  # only then: a warm start imports no process pool
             from .parsepool import parse_deck_files
 
-            size = sum(current[0] for _, _, current in misses if current is not None)
-            parsed_now = parse_deck_files(jobs, size, load_deck_file)
+            parsed_now = parse_deck_files(jobs, sizes, load_deck_file)
         for (index, key, current), parsed in zip(misses, parsed_now, strict=True):
             cache.put(key, current, parsed)
             found[index] = parsed

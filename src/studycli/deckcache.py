@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from .decks import PARSER_VERSION, ParsedDeck
+from .files import replace_file
 from .model import (
     Activity,
     Card,
@@ -432,17 +432,7 @@ class _Blobs:
 
 def _write_file(path: Path, index: dict[str, Any], blobs: _Blobs) -> None:
     """Replace `path` atomically with `index` and `blobs`; raises OSError (nothing changed then)."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as out:
-            out.write(_dumps(index))
-            out.write(b"\n")
-            out.writelines(blobs.parts)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
+    replace_file(path, [_dumps(index), b"\n", *blobs.parts])
 
 
 def _read_file(path: Path, form: str) -> tuple[dict[str, Any], memoryview] | None:

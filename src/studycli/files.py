@@ -1,4 +1,4 @@
-"""Finding and reading content files, the same way for decks and plans.
+"""Finding and reading content files, the same way for decks and plans; writing the caches.
 
 Content folders are untrusted too: names may not be UTF-8, folders may vanish while we scan, a
 "deck" may be a FIFO or a 10 GB file. Every such case becomes a `Diagnostic`; none stops a command.
@@ -123,3 +123,19 @@ def read_source(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[str | None, Di
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
+
+
+def replace_file(path: Path, chunks: Iterable[bytes]) -> None:
+    """Replace `path` with `chunks`, atomically: written beside it under a name of this process,
+    then renamed over it, so a reader (another terminal, a crash mid-write) sees the old file or
+    the new one, never half of one. Raises OSError, and then nothing changed. The caches' write
+    (`deckcache`, `stepcache`): each file is derived data, rebuilt whenever it is not there."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as out:
+            out.writelines(chunks)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -34,16 +34,19 @@ MIN_BYTES = 1_000_000
 MAX_WORKERS = 8  # beyond this the parent's unpickling of the results dominates
 
 
-def parse_deck_files(jobs: Sequence[Job], total_bytes: int, load: Load = load_deck_file) -> list[ParsedDeck]:
-    """`load(*job)` for every job, in order: in worker processes when that pays. `load` is
+def parse_deck_files(
+    jobs: Sequence[Job], sizes: Sequence[int], load: Load = load_deck_file
+) -> list[ParsedDeck]:
+    """`load(*job)` for every job, in order: in worker processes when that pays. `sizes` are the
+    files' sizes in bytes (the caller has just read them for the cache's stamps). `load` is
     `decks.load_deck_file` or a stand-in for it (it must pickle by name to reach a worker)."""
-    workers = _workers(len(jobs), total_bytes)
+    workers = _workers(len(jobs), sum(sizes))
     if workers > 1:
         # Here, not at the top: a warm start parses nothing and should not pay ~8 ms for these.
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            return _in_workers(jobs, workers, load)
+            return _in_workers(jobs, sizes, workers, load)
         except (OSError, BrokenProcessPool):  # no processes here, or a worker died: parse here
             pass
     return [load(*job) for job in jobs]
@@ -63,14 +66,14 @@ def _workers(files: int, total_bytes: int) -> int:
     return max(1, min(cores, files, MAX_WORKERS))
 
 
-def _in_workers(jobs: Sequence[Job], workers: int, load: Load) -> list[ParsedDeck]:
+def _in_workers(jobs: Sequence[Job], sizes: Sequence[int], workers: int, load: Load) -> list[ParsedDeck]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     warm_parsers()  # imported once here, inherited by every worker at fork
     # Largest files first, so no worker is left with a big one at the end; results go back to
     # file order below.
-    order = sorted(range(len(jobs)), key=lambda i: -_size(jobs[i][0]))
+    order = sorted(range(len(jobs)), key=lambda i: -sizes[i])
     chunk = max(1, len(jobs) // (workers * 4))
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_ctrl_c
@@ -87,13 +90,6 @@ def _in_workers(jobs: Sequence[Job], workers: int, load: Load) -> list[ParsedDec
 
 def _apply(load: Load, job: Job) -> ParsedDeck:
     return load(*job)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _ignore_ctrl_c() -> None:

@@ -1,8 +1,8 @@
 """FSRS replay results remembered across runs, so a report replays only what is new.
 
-Two caches, one rule for both. `MemoryCache` keeps each card's memory with a fingerprint of the
-attempts it came from (`Store.attempt_marks`), so only cards graded (or ungraded) since are
-replayed. `StepCache` keeps the replay's distinct steps (memory before, whole days since the last
+Two caches, one rule for both. `MemoryCache` keeps what an estimate reads of each card's memory
+(`memory.Recall`) with where the append-only log stood (`Store.log_mark`), so only the cards the
+store names as graded (or ungraded) since (`Store.cards_changed`) are replayed. `StepCache` keeps the replay's distinct steps (memory before, whole days since the last
 review, rating) -> (memory after, due offset), a pure function of py-fsrs and its parameters, so
 those replays, and a first report, call py-fsrs only for steps never seen: a year of history at
 20,000 cards needs ~33,000 calls from nothing.
@@ -20,13 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .files import replace_file
 from .memory import Memory, Recall, Step, StepKey
 
 if TYPE_CHECKING:
@@ -221,13 +221,9 @@ def _load(path: Path, **expected: Any) -> dict[str, Any] | None:
 
 def _write(path: Path, data: dict[str, Any]) -> bool:
     """Replace `path` with `data` as JSON, atomically; False (and nothing changed) on failure."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)
+        replace_file(path, [json.dumps(data, separators=(",", ":")).encode("utf-8")])
     except OSError:
-        tmp.unlink(missing_ok=True)
         return False
     return True
 
