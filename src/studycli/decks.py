@@ -1,8 +1,11 @@
 """Deck files (Markdown + YAML frontmatter) to `Deck` values, with located diagnostics.
 
 Parsing is a pure function of the file text, so every format rule is tested on strings. The body is
-read with markdown-it (the parser rich itself uses), not with line regexes, so a `## ` inside a fenced
-code block stays code and a task list is only a task list where Markdown says so.
+read as Markdown blocks exactly as markdown-it (the parser rich itself uses) reads them, not with
+ad-hoc line rules, so a `## ` inside a fenced code block stays code and a task list is only a task
+list where Markdown says so. `mdblocks` gives those blocks: it reads the common plain shapes itself
+(a cold start over 20,000 cards spent two thirds of its time in markdown-it) and asks markdown-it
+for everything else, held to markdown-it's answer by tests.
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from .vocab import Severity
 
 if TYPE_CHECKING:
     from frontmatter.default_handlers import YAMLHandler
-    from markdown_it import MarkdownIt
 
     from . import yamlsrc
+    from .mdblocks import Block
 
 DECK_KEYS = ("title", "area", "category", "levels", "skills", "subtopics", "sources")
 REQUIRED_KEYS = ("title", "area")
@@ -40,14 +43,6 @@ PARSER_VERSION = 4  # 3: numeric, multiple-answer and rubric cards; 4: the give-
 # The parsers are made on first use: with the deck cache warm, a command parses no deck at all and
 # should not pay for importing markdown-it, python-frontmatter and PyYAML.
 @lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-
-    # Only block structure is needed; skipping inline parsing (emphasis, links…) halves the cost.
-    return MarkdownIt("commonmark").disable(["inline", "text_join"], ignoreInvalid=True)
-
-
-@lru_cache(maxsize=1)
 def _frontmatter() -> YAMLHandler:
     from frontmatter.default_handlers import YAMLHandler
 
@@ -57,10 +52,9 @@ def _frontmatter() -> YAMLHandler:
 def warm_parsers() -> None:
     """Import and build everything a parse uses, ahead of it: worker processes forked after this
     start with it (`parsepool`) instead of importing it each."""
-    from . import answers, yamlsrc  # noqa: F401  (imported for their side effect: loaded)
+    from . import answers, mdblocks, yamlsrc  # noqa: F401  (imported for their side effect: loaded)
 
-    _markdown()
-    _frontmatter()
+    _frontmatter()  # not markdown-it (~40 ms): `mdblocks` reads most decks without it
 
 
 def normalise_question(text: str) -> str:
@@ -238,30 +232,26 @@ class _Section:
     start: int  # first body line after the heading (0-based)
     end: int  # exclusive
     title: str
-    tokens: list[Any] = field(default_factory=list)  # the body's tokens, from the one parse
+    blocks: list[Block] = field(default_factory=list)  # the section's top-level blocks
 
 
 def _parse_body(content: str, deck_id: str, body_line: int, report: Any) -> tuple[str, list[Card]]:
+    from .mdblocks import blocks
+
     lines = content.split("\n")
-    tokens = _markdown().parse(content)
     sections: list[_Section] = []
-    skip_until = -1
-    for i, token in enumerate(tokens):
-        if i <= skip_until:
+    for block in blocks(content):
+        if block.kind == "card":
+            sections.append(_Section(block.start, block.end, len(lines), block.text))
             continue
-        if token.type == "heading_open" and token.level == 0 and token.tag == "h2":
-            assert token.map is not None
-            skip_until = i + 2  # heading_open, inline, heading_close
-            if token.markup == "##":
-                sections.append(_Section(token.map[0], token.map[1], len(lines), tokens[i + 1].content))
-                continue
+        if block.kind == "setext":
             report(
-                body_line + token.map[0],
+                body_line + block.start,
                 "underlined (setext) heading is not a card; write '## Question' instead",
                 Severity.WARNING,
             )
         if sections:
-            sections[-1].tokens.append(token)
+            sections[-1].blocks.append(block)
     for current, following in itertools.pairwise(sections):
         current.end = following.heading_line
     summary_end = sections[0].heading_line if sections else len(lines)
@@ -309,7 +299,7 @@ def _parse_card(
 
     question = " ".join(clean(question, line=True).split())
     base = Card(id=card_id, deck_id=deck_id, question=question, line=line_no)
-    deciding = _deciding_block(section.tokens)
+    deciding = _deciding_block(section.blocks)
     if deciding is None:
         return _basic_card(base, section, lines, body_line, report)
     kind, index = deciding
@@ -326,12 +316,10 @@ _EQUALS = re.compile(r"^=(?:\s|$|[\d.$~≈+-])")
 _CONTINUED_EQUALS = re.compile(r"^=\s*[\d.+-]")
 
 
-def _paragraph_text(tokens: Sequence[Any], i: int) -> str | None:
-    """The text of the top-level paragraph opened at tokens[i], or None if it is not one."""
-    token = tokens[i]
-    if token.type != "paragraph_open" or token.level != 0 or i + 1 >= len(tokens):
-        return None
-    return str(tokens[i + 1].content)
+def _paragraph_text(blocks: Sequence[Block], i: int) -> str | None:
+    """The text of blocks[i] if it is a paragraph, else None."""
+    block = blocks[i]
+    return block.text if block.kind == "paragraph" else None
 
 
 def _is_key_points(text: str) -> bool:
@@ -340,24 +328,20 @@ def _is_key_points(text: str) -> bool:
     return bare.lower() == "key points"
 
 
-def _is_task_list(tokens: Sequence[Any], i: int) -> bool:
-    token = tokens[i]
-    if token.type != "bullet_list_open" or token.level != 0:
-        return False
-    return any(_TASK.match(text) for _, text in _list_items(tokens, i))
+def _is_task_list(block: Block) -> bool:
+    return block.kind == "list" and any(_TASK.match(text) for _, text in block.items)
 
 
-def _deciding_block(tokens: Sequence[Any]) -> tuple[str, int] | None:
+def _deciding_block(blocks: Sequence[Block]) -> tuple[str, int] | None:
     """The first block that gives a card its kind: an '=' line (numeric), a 'Key points' line
     followed by a task list (rubric), or a task list (multiple choice). Anything after it is text."""
-    for i in range(len(tokens)):
-        text = _paragraph_text(tokens, i)
-        if text is not None:
-            if _EQUALS.match(text):
+    for i, block in enumerate(blocks):
+        if block.kind == "paragraph":
+            if _EQUALS.match(block.text):
                 return "numeric", i
-            if _is_key_points(text) and i + 3 < len(tokens) and _is_task_list(tokens, i + 3):
+            if _is_key_points(block.text) and i + 1 < len(blocks) and _is_task_list(blocks[i + 1]):
                 return "rubric", i
-        elif _is_task_list(tokens, i):
+        elif _is_task_list(block):
             return "choice", i
     return None
 
@@ -372,17 +356,22 @@ def _is_duration_line(text: str) -> bool:
         return False
 
 
+def _with(base: Card, **parts: Any) -> Card:
+    """`base` (id, deck, question, line) completed with `parts`: what `dataclasses.replace` does,
+    without its per-call field introspection (a sixth of a parse's own time at 20,000 cards)."""
+    return Card(id=base.id, deck_id=base.deck_id, question=base.question, line=base.line, **parts)
+
+
 def _text(lines: list[str], start: int, end: int) -> str:
     return "\n".join(lines[start:end]).strip()
 
 
 def _basic_card(base: Card, section: _Section, lines: list[str], body_line: int, report: Any) -> Card | None:
-    tokens = section.tokens
-    for i in range(len(tokens)):
-        text = _paragraph_text(tokens, i)
-        if text is None:
+    for block in section.blocks:
+        if block.kind != "paragraph":
             continue
-        where = body_line + tokens[i].map[0]
+        text = block.text
+        where = body_line + block.start
         if "\n" not in text.strip() and _is_duration_line(text):
             report(where, "'Time:' is for numeric cards: add an '= value ± tolerance' line above it")
             return None
@@ -398,7 +387,7 @@ def _basic_card(base: Card, section: _Section, lines: list[str], body_line: int,
     if not answer:
         report(base.line, f"card {base.question!r} has no answer")
         return None
-    return replace(base, answer=clean(answer))
+    return _with(base, answer=clean(answer))
 
 
 def _numeric_card(
@@ -406,10 +395,10 @@ def _numeric_card(
 ) -> Card | None:
     from . import answers  # only a parse needs it, not a warm start from the cache
 
-    tokens = section.tokens
-    para = tokens[index]
-    where = body_line + para.map[0]
-    content = str(tokens[index + 1].content).split("\n")
+    blocks = section.blocks
+    para = blocks[index]
+    where = body_line + para.start
+    content = para.text.split("\n")
     try:
         spec = answers.parse_numeric_line(content[0])
     except answers.AnswerError as exc:
@@ -426,14 +415,14 @@ def _numeric_card(
             "put a blank line after it",
         )
         return None
-    end = para.map[1]
-    after = index + 3  # paragraph_open, inline, paragraph_close
-    following = _paragraph_text(tokens, after) if after < len(tokens) else None
+    end = para.end
+    after = index + 1
+    following = _paragraph_text(blocks, after) if after < len(blocks) else None
     if time_text is None and following is not None and answers.is_time_line(following):
         if "\n" in following.strip():
-            report(body_line + tokens[after].map[0], "the 'Time:' line stands alone in its paragraph")
+            report(body_line + blocks[after].start, "the 'Time:' line stands alone in its paragraph")
             return None
-        time_text, time_where, end = following, body_line + tokens[after].map[0], tokens[after].map[1]
+        time_text, time_where, end = following, body_line + blocks[after].start, blocks[after].end
     if time_text is not None:
         try:
             spec = replace(spec, seconds=answers.parse_time_line(time_text))
@@ -443,10 +432,10 @@ def _numeric_card(
     solution = _text(lines, end, section.end)
     if not solution:
         report(base.line, "numeric card has no worked solution after its '=' line", Severity.WARNING)
-    return replace(
+    return _with(
         base,
         kind=CardKind.NUMERIC,
-        stem=clean(_text(lines, section.start, para.map[0])),
+        stem=clean(_text(lines, section.start, para.start)),
         numeric=spec,
         explanation=clean(solution),
         answer=clean(solution),
@@ -458,12 +447,10 @@ def _rubric_card(
 ) -> Card | None:
     from . import answers  # only a parse needs it, not a warm start from the cache
 
-    tokens = section.tokens
-    head = tokens[index]
-    listed = tokens[index + 3]
-    where = body_line + listed.map[0]
-    items = _list_items(tokens, index + 3)
-    tasks = [_TASK.match(text) for _, text in items]
+    head = section.blocks[index]
+    listed = section.blocks[index + 1]
+    where = body_line + listed.start
+    tasks = [_TASK.match(text) for _, text in listed.items]
     if not all(tasks):
         return _fail(report, where, "key points list mixes '- [ ]' points with plain items")
     points = [" ".join(m.group(2).split()) for m in tasks if m is not None]
@@ -479,10 +466,10 @@ def _rubric_card(
         )
     answer = "\n\n".join(
         part
-        for part in (_text(lines, section.start, head.map[0]), _text(lines, listed.map[1], section.end))
+        for part in (_text(lines, section.start, head.start), _text(lines, listed.end, section.end))
         if part
     )
-    return replace(
+    return _with(
         base,
         kind=CardKind.RUBRIC,
         answer=clean(answer),
@@ -502,10 +489,9 @@ def _choice_card(
     """Options from the card's first top-level task list: one [x] is multiple choice, more are
     multiple answers."""
 
-    tokens = section.tokens
-    token = tokens[index]
-    where = body_line + token.map[0]
-    tasks = [_TASK.match(text) for _, text in _list_items(tokens, index)]
+    listed = section.blocks[index]
+    where = body_line + listed.start
+    tasks = [_TASK.match(text) for _, text in listed.items]
     if not all(tasks):
         return _fail(report, where, "task list mixes '- [ ]' options with plain items")
     options = [Option(" ".join(m.group(2).split()), m.group(1) in "xX") for m in tasks if m is not None]
@@ -522,7 +508,7 @@ def _choice_card(
         return _fail(
             report, where, f"multiple choice has {len(options)} options; at most {MAX_OPTIONS} (a-z)"
         )
-    explanation = _text(lines, token.map[1], section.end)
+    explanation = _text(lines, listed.end, section.end)
     if not explanation:
         report(base.line, "multiple-choice card has no explanation after its options", Severity.WARNING)
     if correct == 1 and gives_itself_away(options):
@@ -532,10 +518,10 @@ def _choice_card(
             "wrong options as long, qualified and specific as the right one",
             Severity.WARNING,
         )
-    return replace(
+    return _with(
         base,
         kind=CardKind.MCQ if correct == 1 else CardKind.MULTI,
-        stem=clean(_text(lines, section.start, token.map[0])),
+        stem=clean(_text(lines, section.start, listed.start)),
         options=tuple(Option(clean(o.text, line=True), o.correct) for o in options),
         explanation=clean(explanation),
         answer=clean(explanation),
@@ -553,24 +539,6 @@ def gives_itself_away(options: Sequence[Option]) -> bool:
     if len(right) != 1 or not wrong:
         return False
     return right[0] >= LONGEST_RATIO * max(wrong) and right[0] - max(wrong) >= LONGEST_MARGIN
-
-
-def _list_items(tokens: Sequence[Any], start: int) -> list[tuple[int, str]]:
-    """(line, inline text) of each item of the list opened at tokens[start]."""
-    items: list[tuple[int, str]] = []
-    depth = 0
-    for token in tokens[start:]:
-        if token.type == "bullet_list_open":
-            depth += 1
-        elif token.type == "bullet_list_close":
-            depth -= 1
-            if depth == 0:
-                break
-        elif token.type == "list_item_open" and depth == 1:
-            items.append((token.map[0] if token.map else 0, ""))
-        elif token.type == "inline" and depth == 1 and items and not items[-1][1]:
-            items[-1] = (items[-1][0], token.content)
-    return items
 
 
 # --- files -------------------------------------------------------------------------------------

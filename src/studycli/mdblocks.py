@@ -1,0 +1,369 @@
+"""The top-level blocks of a deck body: everything card parsing reads from its Markdown.
+
+A card's kind and parts follow from a few facts about the body's top-level blocks: where each
+`## ` heading is, each paragraph's lines and text, and each bullet list's lines and the first text
+of its items. markdown-it computes them exactly, but builds the whole token tree to do it: about two
+thirds of the cost of parsing a deck with no cache. Most deck text is made of a few plain shapes
+(paragraphs, fenced code, `- ` lists with wrapped items, headings) whose blocks follow from the
+lines alone, so `blocks` reads those shapes itself and hands everything else to markdown-it:
+
+- the body is cut at its `## ` headings. That cut is exact only when nothing in the file can hide a
+  heading or make one (an HTML block, a link reference definition, an underlined heading, an
+  indented heading or fence marker); a file holding any of those is parsed whole by markdown-it;
+- a section is read line by line when every line outside its fences has one of the plain shapes;
+  any other line (an ordered or nested list, a quote, an indented block...) sends that section,
+  alone, to markdown-it. A section starts after a top-level heading, where markdown-it's state is
+  fresh, so parsing it alone gives the tokens the whole parse gives it.
+
+Anything this module cannot be sure of goes to markdown-it: the fast reading is never a guess.
+`tests/test_mdblocks.py` holds it to `markdown_blocks` (markdown-it's own answer) on the bundled
+decks and on generated Markdown built from every shape above and every one that makes it decline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+BlockKind = Literal["card", "setext", "paragraph", "list", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One top-level block. `start`/`end` are markdown-it's line map (0-based, end exclusive).
+
+    kinds: `card` a `## ` heading (`text` is its title), `setext` an underlined second-level
+    heading, `paragraph` (`text` is its text), `list` a bullet list (`items` holds each item's first
+    line and the text of its first paragraph), `other` any other block (code, quotes, headings of
+    other levels, ordered lists...).
+    """
+
+    kind: BlockKind
+    start: int
+    end: int
+    text: str = ""
+    items: tuple[tuple[int, str], ...] = ()
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    # Only block structure is needed; skipping inline parsing (emphasis, links…) halves the cost.
+    return MarkdownIt("commonmark").disable(["inline", "text_join"], ignoreInvalid=True)
+
+
+def blocks(content: str) -> list[Block]:
+    """The top-level blocks of `content`, exactly as `markdown_blocks` gives them, in order."""
+    lines = content.split("\n")
+    # markdown-it's line count: a last line with nothing but spaces or tabs (or nothing) is not one
+    total = len(lines) if lines[-1].strip(" \t") else len(lines) - 1
+    cut = _cut(content, lines, total)
+    if cut is None:
+        return markdown_blocks(content)
+    segments, fence_ends = cut
+    found: list[Block] = []
+    for heading, start, end in segments:
+        if heading >= 0:
+            found.append(Block("card", heading, heading + 1, _heading_text(lines[heading]) or ""))
+        section = _read_section(lines, start, end, fence_ends)
+        if section is None:
+            # One newline per line, the last included: markdown-it does not count a final empty line.
+            section = markdown_blocks("\n".join(lines[start:end]) + "\n", start)
+        found.extend(section)
+    return found
+
+
+def markdown_blocks(content: str, offset: int = 0) -> list[Block]:
+    """markdown-it's answer: the top-level blocks of its token stream, lines shifted by `offset`."""
+    tokens = _markdown().parse(content)
+    found: list[Block] = []
+    for i, token in enumerate(tokens):
+        if token.level != 0 or token.nesting < 0:
+            continue
+        assert token.map is not None  # every block token carries its lines
+        start, end = token.map[0] + offset, token.map[1] + offset
+        if token.type == "paragraph_open":
+            found.append(Block("paragraph", start, end, tokens[i + 1].content))
+        elif token.type == "bullet_list_open":
+            items = tuple((line + offset, text) for line, text in _list_items(tokens, i))
+            found.append(Block("list", start, end, items=items))
+        elif token.type == "heading_open" and token.tag == "h2":
+            if token.markup == "##":
+                found.append(Block("card", start, end, tokens[i + 1].content))
+            else:
+                found.append(Block("setext", start, end))
+        else:
+            found.append(Block("other", start, end))
+    return found
+
+
+def _list_items(tokens: Sequence[Any], start: int) -> list[tuple[int, str]]:
+    """(line, inline text) of each item of the list opened at tokens[start]."""
+    items: list[tuple[int, str]] = []
+    depth = 0
+    for token in tokens[start:]:
+        if token.type == "bullet_list_open":
+            depth += 1
+        elif token.type == "bullet_list_close":
+            depth -= 1
+            if depth == 0:
+                break
+        elif token.type == "list_item_open" and depth == 1:
+            items.append((token.map[0] if token.map else 0, ""))
+        elif token.type == "inline" and depth == 1 and items and not items[-1][1]:
+            items[-1] = (items[-1][0], token.content)
+    return items
+
+
+# --- the fast reading ------------------------------------------------------------------------------
+
+_FENCE = re.compile(r"(`{3,}|~{3,})(.*)")
+# Outside fences, a line that starts (after any indent) like one of these can hide a heading from
+# the cut or make one: an HTML block, a link reference definition (its title may span lines), an
+# underline, an indented '#' or fence marker.
+_UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*$")
+# A line (with no indent) that starts a block other than a paragraph line, or that might.
+_NOT_PLAIN = re.compile(
+    r"[ \t]|#{1,6}(?:[ \t]|$)|[>\[<]|`{3}|~{3}|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)"
+    r"|(?:\*[ \t]*){3,}$|(?:-[ \t]*){3,}$|(?:_[ \t]*){3,}$|=+[ \t]*$"
+)
+_STARTS = frozenset(" \t#>[<`~-*+_=0123456789")
+_TASK_ITEM = re.compile(r"\[[ xX]\][ \t]+\S")
+_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+
+
+def _trimmed(text: str) -> str | None:
+    """`text` (its first character not a space or tab) without trailing spaces and tabs; None if
+    either end is a character some version of markdown-it trims and another does not (Python's
+    `strip` and markdown-it-py 4's CommonMark set differ on controls and some Unicode spaces)."""
+    text = text.rstrip(" \t")
+    if text and not (_firm(text[0]) and _firm(text[-1])):
+        return None
+    return text
+
+
+def _firm(char: str) -> bool:
+    return char.isprintable() and not char.isspace()
+
+
+def _plain(text: str) -> bool:
+    """True if `text` (not blank) is a line of paragraph text wherever it stands."""
+    return text[0] not in _STARTS or _NOT_PLAIN.match(text) is None
+
+
+def _heading_text(line: str) -> str | None:
+    """The title of a `## ` line as markdown-it reads it (a closing run of '#' after a space goes);
+    None where markdown-it versions could trim it differently (see `_trimmed`)."""
+    text = line[2:].rstrip(" \t")
+    bare = text.rstrip("#")
+    if len(bare) < len(text) and bare and bare[-1] in " \t":
+        text = bare
+    return _trimmed(text.lstrip(" \t"))
+
+
+def _cut(
+    content: str, lines: list[str], total: int
+) -> tuple[list[tuple[int, int, int]], dict[int, int]] | None:
+    """The body's sections as (heading line or -1, first line, end line), and each fence's end by
+    its opening line; None if the file holds something that could hide or fake a heading."""
+    if "\r" in content or "\0" in content:  # markdown-it rewrites these, shifting its lines
+        return None
+    headings: list[int] = []
+    fence_ends: dict[int, int] = {}
+    i = 0
+    while i < total:
+        line = lines[i]
+        if not line:
+            i += 1
+            continue
+        first = line[0]
+        if first == "#":
+            if line.startswith("##") and (len(line) == 2 or line[2] in " \t"):
+                if _heading_text(line) is None:
+                    return None
+                headings.append(i)
+        elif first in "`~":
+            match = _FENCE.match(line)
+            if match is not None:
+                marker = match.group(1)
+                if first == "`" and "`" in match.group(2):
+                    return None  # not a fence but inline code: rare enough to leave to markdown-it
+                j = _fence_end(lines, i + 1, total, first, len(marker))
+                if j < 0:
+                    return None
+                fence_ends[i] = j
+                i = j
+                continue
+        elif first in " \t":
+            rest = line.lstrip(" \t")
+            if rest and (rest[0] in "<#[" or rest.startswith(("```", "~~~")) or _UNDERLINE.match(rest)):
+                return None
+        elif first in "<[" or (first in "=-" and _UNDERLINE.match(line)):
+            return None
+        i += 1
+    edges = [-1, *headings]
+    ends = [*headings, total]
+    return [(h, h + 1, end) for h, end in zip(edges, ends, strict=True)], fence_ends
+
+
+def _fence_end(lines: list[str], i: int, total: int, char: str, length: int) -> int:
+    """The line after the fence that opened above line `i` (`total` if never closed); -1 if an
+    indented fence marker inside it might close it."""
+    while i < total:
+        line = lines[i]
+        if line:
+            if line[0] == char:
+                bare = line.rstrip(" \t")
+                if len(bare) >= length and bare.count(char) == len(bare):
+                    return i + 1
+            elif line[0] in " \t" and line.lstrip(" \t").startswith(char * 3):
+                return -1
+        i += 1
+    return total
+
+
+def _read_section(lines: list[str], start: int, end: int, fence_ends: dict[int, int]) -> list[Block] | None:
+    """The blocks of lines[start:end] if every line has a shape read here; None to ask markdown-it."""
+    found: list[Block] = []
+    i = start
+    while i < end:
+        line = lines[i]
+        if not line or (line[0] in " \t" and not line.strip(" \t")):
+            i += 1
+            continue
+        fence = fence_ends.get(i)
+        if fence is not None:
+            found.append(Block("other", i, fence))
+            i = fence
+            continue
+        marker = _marker(line)
+        if marker is not None:
+            listed = _read_list(lines, i, end, fence_ends, marker)
+            if listed is None:
+                return None
+            found.append(listed)
+            i = listed.end
+            continue
+        if line[0] == "#" and _HEADING.match(line):
+            found.append(Block("other", i, i + 1))
+            i += 1
+            continue
+        if not _plain(line):
+            return None
+        j = i + 1
+        while j < end:
+            following = lines[j]
+            if not following or not _plain(following):
+                break
+            j += 1
+        if j < end and lines[j].strip(" \t") and not _ends_paragraph(lines[j], j, fence_ends):
+            return None  # continuation text of another shape, or a list that cannot interrupt
+        text = _trimmed("\n".join(lines[i:j]))
+        if text is None:
+            return None
+        found.append(Block("paragraph", i, j, text))
+        i = j
+    return found
+
+
+_ORDERED = re.compile(r"(\d{1,9})([.)]) (?=[^ \t])")
+# What ends the first paragraph of an item when it stands at the item's text column: a nested
+# list (a bullet, or an ordered one starting at 1; both with text) or a thematic break.
+_NESTED = re.compile(r"(?:[-*+]|1[.)])[ \t]+[^ \t]")
+
+# Inside a bullet item, a numbered list (or a quote, which may hold one) is left to markdown-it:
+# the items of a numbered list nested there count as items of the bullet list itself in what
+# `markdown_blocks` reads from the tokens (only bullet lists count as nesting), and the fast
+# reading does not look inside items to do the same.
+_COUNTED = re.compile(r">|\d{1,9}[.)](?:[ \t]|$)")
+
+Marker = tuple[str, int, int]  # list kind ('-' a bullet, '.' or ')' ordered), number, text column
+
+
+def _marker(line: str) -> Marker | None:
+    """The marker of a list item line read here: `- ` or `N. `/`N) ` with one space, then text."""
+    if line.startswith("- "):
+        return ("-", 0, 2) if len(line) > 2 and line[2] not in " \t" else None
+    if line[0] in "0123456789":
+        match = _ORDERED.match(line)
+        if match is not None:
+            return match.group(2), int(match.group(1)), match.end()
+    return None
+
+
+def _ends_paragraph(line: str, i: int, fence_ends: dict[int, int]) -> bool:
+    """True if `line` (after a top-level paragraph line, not plain) starts a block that may cut a
+    paragraph short: a fence, a heading, a `- ` item or an ordered item numbered 1."""
+    if i in fence_ends or (line[0] == "#" and _HEADING.match(line)):
+        return True
+    marker = _marker(line)
+    return marker is not None and (marker[0] == "-" or marker[1] == 1)
+
+
+def _read_list(
+    lines: list[str], start: int, end: int, fence_ends: dict[int, int], marker: Marker
+) -> Block | None:
+    """A list of `- ` (or `N. `) items whose first paragraph is plain text, wrapped at the item's
+    text column or lazily; what follows that paragraph inside an item (a nested list, another
+    paragraph) is indented past the column and not read. None if a line has any other shape."""
+    kind, _, column = marker
+    items: list[tuple[int, str]] = []
+    i = start
+    while True:  # lines[i] starts an item of this list
+        first = i
+        content = lines[i][column:]
+        if not (_plain(content) or (kind == "-" and _TASK_ITEM.match(content))):
+            return None
+        texts = [content]
+        in_paragraph = True  # still in the item's first paragraph
+        blank = False
+        i += 1
+        while i < end:
+            line = lines[i]
+            if not line or (line[0] in " \t" and not line.strip(" \t")):
+                blank, in_paragraph = True, False
+            elif line[0] in " \t":
+                lead = len(line) - len(line.lstrip(" "))
+                if line[lead] == "\t" or lead < column:
+                    return None  # a tab, or less than the item's indent: left to markdown-it
+                if kind == "-" and _COUNTED.match(line, lead):
+                    return None  # see _COUNTED
+                if in_paragraph:
+                    if lead > column:
+                        return None
+                    rest = line[column:]
+                    if _plain(rest):
+                        texts.append(rest)
+                    elif _NESTED.match(rest):
+                        in_paragraph = False  # a nested list starts; what is inside is not read
+                    else:
+                        return None
+                blank = False
+            elif _marker(line) is not None or i in fence_ends or (line[0] == "#" and _HEADING.match(line)):
+                break  # the next item, another list, or a block that ends this one
+            elif blank:
+                break  # after a blank line, a line at the margin ends the list
+            elif in_paragraph and _plain(line):
+                texts.append(line)  # a lazy continuation of the item's paragraph
+            else:
+                return None
+            i += 1
+        text = _trimmed("\n".join(texts))
+        if text is None:
+            return None
+        items.append((first, text))
+        following = _marker(lines[i]) if i < end else None
+        if following is not None and following[0] == kind and following[2] == column:
+            continue
+        if following is not None and following[0] == kind:
+            return None  # an item of this list with its text at another column: markdown-it's
+        if kind != "-":
+            return Block("other", start, i)
+        return Block("list", start, i, items=tuple(items))

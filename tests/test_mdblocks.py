@@ -1,0 +1,295 @@
+"""The fast reading of deck bodies (`mdblocks.blocks`) against markdown-it's own (`markdown_blocks`).
+
+`blocks` may only ever differ from markdown-it in speed: on every input, the blocks (kinds, line
+maps, paragraph and heading text, list items) must be exactly markdown-it's. Generated documents
+are built from the shapes the fast reading handles and from every shape that must make it hand a
+section or the whole file to markdown-it, mixed in any order, so a rule that is wrong either way
+shows up as a difference. Other tests check that the fast reading is really used (it would be
+equal, and useless, if it always declined).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from studycli import decks, mdblocks
+from studycli.mdblocks import Block, blocks, markdown_blocks
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Lines the fast reading handles, in the contexts it handles them.
+PLAIN = [
+    "",
+    "   ",
+    "## Question one {#q1}",
+    "##",
+    "## What is C#",
+    "## Closed heading ##",
+    "## Trailing hashes #",
+    "##\ttabbed",
+    "### A sub-heading",
+    "# Title",
+    "####### seven is text",
+    "#hashtag is text",
+    "```",
+    "```python",
+    "````",
+    "~~~",
+    "~~~ info with `backticks`",
+    "- item text",
+    "- [ ] an option",
+    "- [x] the answer",
+    "- [X] also right",
+    "- **bold** start",
+    "  wrapped continuation",
+    "  - nested bullet",
+    "  * nested star",
+    "    deeper nested text",
+    "      code-deep text",
+    "1. first step",
+    "2. second step",
+    "10. tenth step",
+    "1) paren step",
+    "   continued at three",
+    "Plain text line.",
+    "= 42",
+    "= 3.5 ± 0.5 GB",
+    "=> an arrow is prose",
+    "Time: 90 s",
+    "time : 2 min",
+    "Key points:",
+    "**Key points:**",
+    "*emphasis* starts a line",
+    "_underscore_ line",
+    "| a | b |",
+    "2.5 is a number, not a list",
+    "-1 is negative",
+    "+1 is positive",
+    "\u00a0non-breaking space first",
+    "trailing spaces  ",
+]
+# Lines that make the fast reading decline a section or the whole file (or could, in some places).
+TRICKY = [
+    "<div>",
+    "<!-- a comment",
+    "-->",
+    "  <span>",
+    "[ref]: /url",
+    "[ref]:",
+    '"a title"',
+    "  [x]: y",
+    "---",
+    "===",
+    "  ---",
+    "-",
+    "- ",
+    "-\ttab marker",
+    "-  two spaces",
+    "* star item",
+    "+ plus item",
+    "* * *",
+    "- - -",
+    "***",
+    "___",
+    "> a quote",
+    "  > nested quote",
+    "  1. nested numbered",
+    "  2) nested paren",
+    " one space",
+    "  ",
+    "\ttab indented",
+    "  \ttab after spaces",
+    "   ## indented heading",
+    "  # indented hash",
+    "  ```",
+    "   ~~~",
+    "```with`backtick",
+    "01. zero-led",
+    "3.",
+    "1.x",
+    "- # heading item",
+    "- - nested at once",
+    "- 1. numbered at once",
+    "- ```",
+    "- <b>",
+    "- [link](url) first",
+    "1. - bullet in number",
+    "\r",
+    "a\x00b",
+]
+
+
+def _document(lines: list[str], final_newline: bool) -> str:
+    return "\n".join(lines) + ("\n" if final_newline else "")
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PLAIN), max_size=40), st.booleans())
+def test_plain_shapes_read_exactly_as_markdown_it(lines: list[str], final_newline: bool) -> None:
+    content = _document(lines, final_newline)
+    assert blocks(content) == markdown_blocks(content)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(st.sampled_from(PLAIN), st.sampled_from(TRICKY)), max_size=40),
+    st.booleans(),
+)
+def test_every_shape_mixed_reads_exactly_as_markdown_it(lines: list[str], final_newline: bool) -> None:
+    content = _document(lines, final_newline)
+    assert blocks(content) == markdown_blocks(content)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(PLAIN),
+            st.text(alphabet=st.sampled_from(" \t#-*+=_>`~<[]:.)0123456789axX\u00a0"), max_size=12),
+        ),
+        max_size=30,
+    ),
+    st.booleans(),
+)
+def test_lines_of_markdown_punctuation_read_exactly_as_markdown_it(
+    lines: list[str], final_newline: bool
+) -> None:
+    content = _document(lines, final_newline)
+    assert blocks(content) == markdown_blocks(content)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_reads_exactly_as_markdown_it(content: str) -> None:
+    assert blocks(content) == markdown_blocks(content)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((REPO / "decks").rglob("*.md")), ids=lambda p: str(p.relative_to(REPO / "decks"))
+)
+def test_bundled_decks_read_exactly_as_markdown_it(path: Path) -> None:
+    _, content = decks._frontmatter().split(path.read_text(encoding="utf-8"))
+    assert blocks(content) == markdown_blocks(content)
+
+
+def test_the_bundled_decks_are_read_without_markdown_it_nearly_everywhere(monkeypatch) -> None:
+    """Not a speed test: a count of what the fast reading declines. If it declined everything it
+    would still be exact, and the cold start as slow as before."""
+    sections = declined = files = 0
+    real = markdown_blocks
+
+    def counting(content: str, offset: int = 0) -> list[Block]:
+        nonlocal declined
+        declined += 1
+        return real(content, offset)
+
+    monkeypatch.setattr(mdblocks, "markdown_blocks", counting)
+    for path in sorted((REPO / "decks").rglob("*.md")):
+        _, content = decks._frontmatter().split(path.read_text(encoding="utf-8"))
+        files += 1
+        sections += sum(block.kind == "card" for block in blocks(content))
+    assert files > 80 and sections > 1000
+    # whole files and single sections together: 9 of about 1,200 sections when this was written
+    assert declined * 50 <= sections, (declined, sections)
+
+
+def test_plain_deck_shapes_take_the_fast_reading(monkeypatch) -> None:
+    def refuse(content: str, offset: int = 0) -> list[Block]:
+        raise AssertionError(f"declined: {content!r}")
+
+    monkeypatch.setattr(mdblocks, "markdown_blocks", refuse)
+    content = (
+        "Summary line.\n\n"
+        "## What is the derivative of x^2? {#d1}\n"
+        "It is `2x`:\n\n```python\ndef grad(x):\n    return 2 * x\n```\n\n"
+        "## Which is right? {#d2}\n"
+        "Pick one.\n- [ ] a wrong option\n- [x] the right option\n- [ ] another wrong one\n\n"
+        "Because.\n\n"
+        "## How many? {#d3}\n= 42 ± 1\nTime: 60 s\n\nWorked: 6 × 7.\n\n"
+        "## Explain it {#d4}\nKey points:\n\n- [ ] first point\n- [ ] second point\n\n"
+        "- A bullet that wraps\n  onto a second line\n  - with a nested bullet\n"
+        "1. A numbered step\n   wrapped\n2. Another\n### Aside\nText.\n"
+    )
+    found = blocks(content)
+    assert [(b.kind, b.start, b.end) for b in found] == [
+        ("paragraph", 0, 1),
+        ("card", 2, 3),
+        ("paragraph", 3, 4),
+        ("other", 5, 9),  # the fence, its closing line included
+        ("card", 10, 11),
+        ("paragraph", 11, 12),
+        ("list", 12, 16),  # a list interrupts a paragraph; the blank line after it is the list's
+        ("paragraph", 16, 17),
+        ("card", 18, 19),
+        ("paragraph", 19, 21),  # '= 42 ± 1' and its Time line: one paragraph
+        ("paragraph", 22, 23),
+        ("card", 24, 25),
+        ("paragraph", 25, 26),
+        ("list", 27, 33),  # a blank line between items keeps one (loose) list
+        ("other", 33, 36),  # a numbered list
+        ("other", 36, 37),  # a third-level heading
+        ("paragraph", 37, 38),
+    ]
+    assert found[6].items == (
+        (12, "[ ] a wrong option"),
+        (13, "[x] the right option"),
+        (14, "[ ] another wrong one"),
+    )
+    assert found[13].items == (
+        (27, "[ ] first point"),
+        (28, "[ ] second point"),
+        (30, "A bullet that wraps\nonto a second line"),  # its nested bullet is not an item
+    )
+    assert found[9].text == "= 42 ± 1\nTime: 60 s"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<div>\n## hidden in HTML\n</div>\n",  # an HTML block swallows the heading line
+        "[a]: /url 'title\n## inside a title\n'\n",  # a reference title spans lines
+        "Underlined\n---\n## Real\n",  # a setext heading
+        "- item\n\n   ## three-space heading\n",  # indented heading
+        "~~~\n## in code\n  ~~~\n## after\n",  # an indented closing fence
+    ],
+)
+def test_a_file_that_could_hide_a_heading_is_read_by_markdown_it(content: str, monkeypatch) -> None:
+    calls: list[int] = []
+    real = markdown_blocks
+
+    def whole(text: str, offset: int = 0) -> list[Block]:
+        calls.append(offset)
+        return real(text, offset)
+
+    monkeypatch.setattr(mdblocks, "markdown_blocks", whole)
+    assert blocks(content) == real(content)
+    assert calls == [0] and len(content) > 0
+
+
+def test_a_section_of_another_shape_goes_alone_to_markdown_it(monkeypatch) -> None:
+    offsets: list[int] = []
+    real = markdown_blocks
+
+    def spy(text: str, offset: int = 0) -> list[Block]:
+        offsets.append(offset)
+        return real(text, offset)
+
+    monkeypatch.setattr(mdblocks, "markdown_blocks", spy)
+    content = "## Plain\nText.\n\n## Quoted\n> a quote\n\n## Plain again\nMore.\n"
+    assert blocks(content) == real(content)
+    assert offsets == [4]  # the second section alone, its lines shifted to their place
+
+
+def test_decks_parse_the_same_through_either_reading(monkeypatch) -> None:
+    """Whole `parse_deck` results (cards, kinds, diagnostics and their lines) with the fast reading
+    and with markdown-it alone, on every bundled deck and test fixture."""
+    paths = sorted((REPO / "decks").rglob("*.md")) + sorted((REPO / "tests" / "fixtures").rglob("*.md"))
+    fast = [decks.load_deck_file(p, p.parent, False) for p in paths]
+    monkeypatch.setattr(mdblocks, "blocks", markdown_blocks)
+    slow = [decks.load_deck_file(p, p.parent, False) for p in paths]
+    assert len(paths) > 80
+    assert fast == slow
