@@ -16,9 +16,10 @@ from studycli import deckcache
 from studycli.config import ContentDirs
 from studycli.content import load_collection
 from studycli.deckcache import build_shipped
-from studycli.decks import ParsedDeck
+from studycli.decks import ParsedDeck, load_deck_file
 from studycli.model import Card, CardKind, Deck, LazyCards, Option
 from studycli.session import CheckRequest, build_check, resolve
+from studycli.vocab import Severity
 
 from .conftest import ALPHA, BETA, PLAN, write
 
@@ -49,6 +50,22 @@ def test_second_load_parses_nothing_and_matches(tmp_path, monkeypatch) -> None:
     second = load_collection(dirs_for(tmp_path), cache)
     assert len(calls) == 2  # nothing re-parsed
     assert second == first
+
+
+def test_a_first_load_gives_the_decks_a_direct_parse_gives(tmp_path) -> None:
+    """With no cache the decks are parsed, encoded as the cache holds them (what a parse worker
+    sends back) and read back from that: nothing may be lost or changed on the way, the Severity
+    of a diagnostic included (it comes back as the same value from JSON)."""
+    write(tmp_path, "decks/t/alpha.md", ALPHA)
+    write(tmp_path, "decks/t/beta.md", BETA)
+    write(tmp_path, "decks/t/warned.md", "---\ntitle: W\narea: X\n---\nNo cards here.\n")
+    collection = load_collection(dirs_for(tmp_path), tmp_path / "cache.json")
+    root = tmp_path / "decks"
+    assert all(isinstance(d.cards, LazyCards) and not d.cards.decoded for d in collection.decks)
+    direct = [load_deck_file(path, root, False) for path in sorted(root.rglob("*.md"))]
+    assert [d.deck for d in direct if d.deck is not None] == list(collection.decks)
+    assert [diag for d in direct for diag in d.diagnostics] == list(collection.diagnostics)
+    assert collection.diagnostics and all(type(d.severity) is Severity for d in collection.diagnostics)
 
 
 def test_an_edit_reparses_only_that_file(tmp_path, monkeypatch) -> None:

@@ -110,6 +110,17 @@ def _decode_numeric(data: Any) -> NumericAnswer | None:
     )
 
 
+Encoded = tuple[bytes, bytes]  # `encode_deck`: the index entry as JSON, and the card blob
+
+
+def encode_deck(parsed: ParsedDeck) -> Encoded:
+    """`encode` with the index entry as JSON bytes: what a parse worker sends back. Two byte
+    strings pickle far faster than a deck of `Card` objects, and the entry read back from JSON
+    holds the plain values the cache file would (enums become their text)."""
+    entry, blob = encode(parsed)
+    return _dumps(entry), blob
+
+
 def encode(parsed: ParsedDeck) -> tuple[Any, bytes]:
     """(index entry, card blob): the entry holds what every run needs (metadata, card ids,
     diagnostics); the blob holds the card bodies, decoded only when one of them is used."""
@@ -135,11 +146,16 @@ def encode(parsed: ParsedDeck) -> tuple[Any, bytes]:
     head = [deck.id, deck.title, deck.area, deck.category, deck.summary, str(deck.path or "")]
     lists = [list(deck.levels), list(deck.skills), list(deck.subtopics), list(deck.sources)]
     ids = [c.id for c in deck.cards]
-    return [[head, lists, ids, deck.bundled], diags], b"\n".join(_dumps(card) for card in cards)
+    blob = "\n".join(map(_ENCODER.encode, cards)).encode("utf-8", "surrogatepass")
+    return [[head, lists, ids, deck.bundled], diags], blob
+
+
+# One encoder for every value: `json.dumps` with these options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    return _ENCODER.encode(value).encode("utf-8", "surrogatepass")
 
 
 def _loads(data: bytes) -> Any:
@@ -396,6 +412,17 @@ class DeckCache:
         entry, blob = encode(value)
         self._new[key] = (current, entry, lambda: blob)
         self._dirty = True
+
+    def put_encoded(
+        self, key: Key, current: Stamp | None, encoded: Encoded, reparse: Callable[[], ParsedDeck]
+    ) -> ParsedDeck:
+        """Keep a deck that `encode_deck` encoded (in a parse worker: see `content`) and read it
+        back exactly as `get` reads the cache file: the same values, the cards decoded on use."""
+        entry, blob = _loads(encoded[0]), encoded[1]
+        if current is not None:
+            self._new[key] = (current, entry, lambda: blob)
+            self._dirty = True
+        return decode(entry, lambda: blob, reparse)
 
     def save(self) -> None:
         """Write the entries used this run (dropping deleted files); failures are harmless."""

@@ -1,10 +1,11 @@
 """Parse many deck files at once, on every core, when there is no parsed-deck cache for them.
 
 A start with no cache over a large collection (the first run after a parser change, or on a new
-machine) is almost all Markdown parsing: ~60 µs a card (markdown-it-py's block parse and our
-reading of its tokens), ~1.2 s for 20,000 cards. Each file's parse is a pure function of its bytes, so the files are shared among worker
-processes and the results come back in file order: the collection, its diagnostics and their
-order are the same as a parse here (a test holds the two equal).
+machine) is mostly deck parsing: ~25 µs a card with `mdblocks`' line reading, ~0.5 s for 20,000
+cards, and then encoding them for the cache. Each file's parse is a pure function of its bytes, so
+the files are shared among worker processes, each sends back its decks encoded as the cache holds
+them, and the results come back in file order: the collection, its diagnostics and their order
+are the same as a parse here (a test holds the two equal).
 
 Workers are used only where they pay: the `fork` start method (Linux: a worker starts with the
 parsers already imported, in milliseconds), more than one core, and enough text that a parse
@@ -22,24 +23,27 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
-from .decks import ParsedDeck, load_deck_file, warm_parsers
+from .decks import warm_parsers
 
 Job = tuple[Path, Path, bool]  # (file, its content root, bundled?)
-Load = Callable[[Path, Path, bool], ParsedDeck]
+T = TypeVar("T")
 
-# Below about a megabyte of Markdown (~5,000 cards) a parse here takes ~0.3 s, about what
-# starting workers, feeding them and sending the cards back costs on two cores.
-MIN_BYTES = 1_000_000
+# Below about half a megabyte of Markdown (~2,500 cards of the benchmark's kind) a parse here
+# takes ~70 ms, about what starting workers and feeding them costs on two cores (measured with
+# the encoded results: 449 kB took 69 ms here and 48 ms in two workers, 180 kB 29 ms and 35 ms).
+MIN_BYTES = 500_000
 MAX_WORKERS = 8  # beyond this the parent's unpickling of the results dominates
 
 
 def parse_deck_files(
-    jobs: Sequence[Job], sizes: Sequence[int], load: Load = load_deck_file
-) -> list[ParsedDeck]:
+    jobs: Sequence[Job], sizes: Sequence[int], load: Callable[[Path, Path, bool], T]
+) -> list[T]:
     """`load(*job)` for every job, in order: in worker processes when that pays. `sizes` are the
-    files' sizes in bytes (the caller has just read them for the cache's stamps). `load` is
-    `decks.load_deck_file` or a stand-in for it (it must pickle by name to reach a worker)."""
+    files' sizes in bytes (the caller has just read them for the cache's stamps). `load` parses a
+    deck file (`content` passes one that returns it encoded for the cache); it must pickle by name
+    to reach a worker, and what it returns must pickle back."""
     workers = _workers(len(jobs), sum(sizes))
     if workers > 1:
         # Here, not at the top: a warm start parses nothing and should not pay ~8 ms for these.
@@ -66,7 +70,9 @@ def _workers(files: int, total_bytes: int) -> int:
     return max(1, min(cores, files, MAX_WORKERS))
 
 
-def _in_workers(jobs: Sequence[Job], sizes: Sequence[int], workers: int, load: Load) -> list[ParsedDeck]:
+def _in_workers(
+    jobs: Sequence[Job], sizes: Sequence[int], workers: int, load: Callable[[Path, Path, bool], T]
+) -> list[T]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -88,7 +94,7 @@ def _in_workers(jobs: Sequence[Job], sizes: Sequence[int], workers: int, load: L
     return [by_index[i] for i in range(len(jobs))]
 
 
-def _apply(load: Load, job: Job) -> ParsedDeck:
+def _apply(load: Callable[[Path, Path, bool], T], job: Job) -> T:
     return load(*job)
 
 
