@@ -8,12 +8,13 @@ thirds of the cost of parsing a deck with no cache. Most deck text is made of a 
 lines alone, so `blocks` reads those shapes itself and hands everything else to markdown-it:
 
 - the body is cut at its `## ` headings. That cut is exact only when nothing in the file can hide a
-  heading or make one (an HTML block, a link reference definition, an underlined heading, an
-  indented heading or fence marker); a file holding any of those is parsed whole by markdown-it;
+  heading or make one (an HTML block, an underlined heading, an indented heading, an indented
+  fence whose extent depends on the list it may sit in); a file holding any of those is parsed
+  whole by markdown-it;
 - a section is read line by line when every line outside its fences has one of the plain shapes;
-  any other line (an ordered or nested list, a quote, an indented block...) sends that section,
-  alone, to markdown-it. A section starts after a top-level heading, where markdown-it's state is
-  fresh, so parsing it alone gives the tokens the whole parse gives it.
+  any other line (a quote, a `*` list, text indented off its item's column...) sends that
+  section, alone, to markdown-it. A section starts after a top-level heading, where markdown-it's
+  state is fresh, so parsing it alone gives the tokens the whole parse gives it.
 
 Anything this module cannot be sure of goes to markdown-it: the fast reading is never a guess.
 `tests/test_mdblocks.py` holds it to `markdown_blocks` (markdown-it's own answer) on the bundled
@@ -125,13 +126,16 @@ def _list_items(tokens: Sequence[Any], start: int) -> list[tuple[int, str]]:
 # --- the fast reading ------------------------------------------------------------------------------
 
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)")
+# The start of an HTML block (a tag, a closing tag, a comment, a declaration or an instruction).
+_HTML = re.compile(r"<[A-Za-z/!?]")
 # Outside fences, a line that starts (after any indent) like one of these can hide a heading from
-# the cut or make one: an HTML block, a link reference definition (its title may span lines), an
-# underline, an indented '#' or fence marker.
+# the cut or make one, so the file goes to markdown-it: an HTML block, an underline, an indented
+# '#' (a heading, if its indent is not a list item's). Link reference definitions cannot: a
+# heading line ends one, as it ends a paragraph.
 _UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*$")
 # A line (with no indent) that starts a block other than a paragraph line, or that might.
 _NOT_PLAIN = re.compile(
-    r"[ \t]|#{1,6}(?:[ \t]|$)|[>\[<]|`{3}|~{3}|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)"
+    r"[ \t]|#{1,6}(?:[ \t]|$)|[>\[]|<[A-Za-z/!?]|`{3}|~{3}|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)"
     r"|(?:\*[ \t]*){3,}$|(?:-[ \t]*){3,}$|(?:_[ \t]*){3,}$|=+[ \t]*$"
 )
 _STARTS = frozenset(" \t#>[<`~-*+_=0123456789")
@@ -156,6 +160,16 @@ def _firm(char: str) -> bool:
 def _plain(text: str) -> bool:
     """True if `text` (not blank) is a line of paragraph text wherever it stands."""
     return text[0] not in _STARTS or _NOT_PLAIN.match(text) is None
+
+
+def _continues(text: str) -> bool:
+    """True if `text` (not blank), right after a line of a paragraph at the same indent, is more
+    of that paragraph: plain text, or what only starts a block where no paragraph is open (a link
+    reference definition, a numbered list not starting at 1)."""
+    if _plain(text) or text[0] == "[":
+        return True
+    match = _ORDERED_ANY.match(text)
+    return match is not None and int(match.group(1)) != 1
 
 
 def _heading_text(line: str) -> str | None:
@@ -203,9 +217,15 @@ def _cut(
                 continue
         elif first in " \t":
             rest = line.lstrip(" \t")
-            if rest and (rest[0] in "<#[" or rest.startswith(("```", "~~~")) or _UNDERLINE.match(rest)):
+            if rest.startswith(("```", "~~~")):
+                j = _indented_fence_end(lines, i, total)
+                if j < 0:
+                    return None
+                i = j
+                continue
+            if rest and (rest[0] == "#" or _HTML.match(rest) or _UNDERLINE.match(rest)):
                 return None
-        elif first in "<[" or (first in "=-" and _UNDERLINE.match(line)):
+        elif (first == "<" and _HTML.match(line)) or (first in "=-" and _UNDERLINE.match(line)):
             return None
         i += 1
     edges = [-1, *headings]
@@ -214,19 +234,57 @@ def _cut(
 
 
 def _fence_end(lines: list[str], i: int, total: int, char: str, length: int) -> int:
-    """The line after the fence that opened above line `i` (`total` if never closed); -1 if an
-    indented fence marker inside it might close it."""
+    """The line after the fence that opened above line `i` (`total` if never closed); -1 if a
+    fence marker behind a tab inside it might close it."""
     while i < total:
         line = lines[i]
         if line:
             if line[0] == char:
-                bare = line.rstrip(" \t")
-                if len(bare) >= length and bare.count(char) == len(bare):
+                if _closes(line, char, length):
                     return i + 1
-            elif line[0] in " \t" and line.lstrip(" \t").startswith(char * 3):
-                return -1
+            elif line[0] in " \t":
+                rest = line.lstrip(" ")
+                if rest.startswith("\t") and rest.lstrip(" \t").startswith(char * 3):
+                    return -1  # how far a tab indents is for markdown-it to work out
+                if len(line) - len(rest) <= 3 and rest.startswith(char * 3) and _closes(rest, char, length):
+                    return i + 1  # a closing fence may be indented up to three spaces
         i += 1
     return total
+
+
+def _closes(text: str, char: str, length: int) -> bool:
+    """True if `text` (from its first non-space) is a closing fence for `length` × `char`."""
+    bare = text.rstrip(" \t")
+    return len(bare) >= length and bare.count(char) == len(bare)
+
+
+def _indented_fence_end(lines: list[str], i: int, total: int) -> int:
+    """The line after an indented fence marker's block, or -1 if where it ends is unclear.
+
+    Indented, the marker opens a fence inside a list item, or a top-level fence (up to three
+    spaces), or is text or code: which one takes container rules this module does not follow.
+    Whichever it is, if a closing marker at the same indent follows and no line in between is
+    less indented, those lines hold no line at the margin: no heading can hide there, and the
+    fence (if it is one) is closed. Otherwise markdown-it decides.
+    """
+    opener = lines[i]
+    bare = opener.lstrip(" ")
+    lead = len(opener) - len(bare)
+    match = _FENCE.match(bare)
+    if not match or (bare[0] == "`" and "`" in match.group(2)):
+        return -1  # a tab in the indent, or not a fence (inline code)
+    char, length = bare[0], len(match.group(1))
+    j = i + 1
+    while j < total:
+        line = lines[j]
+        if line.strip(" \t"):
+            inner = line.lstrip(" ")
+            if len(line) - len(inner) < lead or inner[0] == "\t":
+                return -1
+            if len(line) - len(inner) == lead and inner[0] == char and _closes(inner, char, length):
+                return j + 1
+        j += 1
+    return -1
 
 
 def _read_section(lines: list[str], start: int, end: int, fence_ends: dict[int, int]) -> list[Block] | None:
@@ -260,7 +318,7 @@ def _read_section(lines: list[str], start: int, end: int, fence_ends: dict[int, 
         j = i + 1
         while j < end:
             following = lines[j]
-            if not following or not _plain(following):
+            if not following or not _continues(following):
                 break
             j += 1
         if j < end and lines[j].strip(" \t") and not _ends_paragraph(lines[j], j, fence_ends):
@@ -273,6 +331,7 @@ def _read_section(lines: list[str], start: int, end: int, fence_ends: dict[int, 
     return found
 
 
+_ORDERED_ANY = re.compile(r"(\d{1,9})[.)](?:[ \t]|$)")
 _ORDERED = re.compile(r"(\d{1,9})([.)]) (?=[^ \t])")
 # What ends the first paragraph of an item when it stands at the item's text column: a nested
 # list (a bullet, or an ordered one starting at 1; both with text) or a thematic break.
@@ -333,24 +392,25 @@ def _read_list(
                 lead = len(line) - len(line.lstrip(" "))
                 if line[lead] == "\t" or lead < column:
                     return None  # a tab, or less than the item's indent: left to markdown-it
-                if kind == "-" and _COUNTED.match(line, lead):
-                    return None  # see _COUNTED
                 if in_paragraph:
                     if lead > column:
                         return None
                     rest = line[column:]
-                    if _plain(rest):
+                    if _continues(rest):
                         texts.append(rest)
-                    elif _NESTED.match(rest):
-                        in_paragraph = False  # a nested list starts; what is inside is not read
-                    else:
+                        i += 1
+                        continue
+                    if not (_NESTED.match(rest) or rest.startswith(("```", "~~~"))):
                         return None
+                    in_paragraph = False  # a nested list or a fence starts: not read
+                if kind == "-" and _COUNTED.match(line, lead):
+                    return None  # see _COUNTED
                 blank = False
             elif _marker(line) is not None or i in fence_ends or (line[0] == "#" and _HEADING.match(line)):
                 break  # the next item, another list, or a block that ends this one
             elif blank:
                 break  # after a blank line, a line at the margin ends the list
-            elif in_paragraph and _plain(line):
+            elif in_paragraph and (_plain(line) or line[0] == "["):
                 texts.append(line)  # a lazy continuation of the item's paragraph
             else:
                 return None
