@@ -130,6 +130,11 @@ TRICKY = [
     "<?php",
     " </p>",
     "  <b>bold</b>",
+    "- - - - - - - - - - deep",
+    "                  - deep item",
+    ">>>>>>>>>>>>>>>>>>>> deep quote",
+    "1\u0663. arabic-indic digit",
+    "  1\uff11. full-width digit",
 ]
 
 
@@ -279,6 +284,36 @@ def test_a_file_that_could_hide_a_heading_is_read_by_markdown_it(content: str, m
     monkeypatch.setattr(mdblocks, "markdown_blocks", whole)
     assert blocks(content) == real(content)
     assert calls == [0] and len(content) > 0
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # A fence indented 1-3 spaces at the top level is closed by a marker at another indent,
+        # which in a list item it would not be: the cut must not pair it with a later one.
+        " ```\n  ```\n ```\n## x",
+        " ```\n  ```\n <p>\n ```\n## x",
+        " ~~~\n  ~~~\n ~~~\n## x",
+        "- a\n\n ```\n  ```\n ```\n## x",
+        # markdown-it numbers lists with ASCII digits only (Python's \d and int() take any digit)
+        "1\u0663. x",
+        "1\uff11. x",
+        "a\n0\u0661. b",
+        "- a\n1\u0663. b",
+        # Containers 20 levels deep: markdown-it stops there and the outer list runs to the end
+        "- " * 10 + "x\n## y",
+        "1. " * 11 + "x\n## y",
+        "- a\n  " + "- " * 9 + "b\n\nc",
+        "- a\n  " + "- " * 9 + "b\n- c",
+        "".join("  " * k + f"- level {k}\n" for k in range(10)) + "## y\n",
+        "-\n" + "".join("  " * k + "-\n" for k in range(1, 11)) + "## y\n",
+        "- a\n" + "".join("\t" * k + "- b\n" for k in range(1, 11)) + "## y\n",
+        ">" * 21 + " x\n## y\n",
+    ],
+)
+def test_cases_a_review_found_read_exactly_as_markdown_it(content: str) -> None:
+    """Each of these once read differently from markdown-it (found by an adversarial review)."""
+    assert blocks(content) == markdown_blocks(content)
 
 
 def test_a_reference_definition_cannot_hide_a_heading() -> None:

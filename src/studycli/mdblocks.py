@@ -68,11 +68,11 @@ def blocks(content: str) -> list[Block]:
     cut = _cut(content, lines, total)
     if cut is None:
         return markdown_blocks(content)
-    segments, fence_ends = cut
+    segments, fence_ends, titles = cut
     found: list[Block] = []
     for heading, start, end in segments:
         if heading >= 0:
-            found.append(Block("card", heading, heading + 1, _heading_text(lines[heading]) or ""))
+            found.append(Block("card", heading, heading + 1, titles[heading]))
         section = _read_section(lines, start, end, fence_ends)
         if section is None:
             # One newline per line, the last included: markdown-it does not count a final empty line.
@@ -132,10 +132,26 @@ _HTML = re.compile(r"<[A-Za-z/!?]")
 # the cut or make one, so the file goes to markdown-it: an HTML block, an underline, an indented
 # '#' (a heading, if its indent is not a list item's). Link reference definitions cannot: a
 # heading line ends one, as it ends a paragraph.
+# markdown-it stops reading containers nested 20 levels deep (a list is two, a quote one) and
+# lets the outermost run to the end of the file, over any heading. Each level takes at least
+# about a column of the line that opens it (indent, '>' or a list marker), so a file with a line
+# whose container prefix spans MAX_PREFIX columns (a tab counted as four) goes to markdown-it.
+MAX_PREFIX = 16
+_PREFIX = re.compile(r"(?:[ >\t]|[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$))*")
+_NESTS = frozenset(" \t>-*+0123456789")
+
+
+def _nesting(line: str) -> int:
+    """The width in columns of `line`'s leading indent, quote and list markers (tabs as four)."""
+    match = _PREFIX.match(line)
+    end = match.end() if match is not None else 0  # it always matches, if only ""
+    return end + 3 * line.count("\t", 0, end)
+
+
 _UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*$")
 # A line (with no indent) that starts a block other than a paragraph line, or that might.
 _NOT_PLAIN = re.compile(
-    r"[ \t]|#{1,6}(?:[ \t]|$)|[>\[]|<[A-Za-z/!?]|`{3}|~{3}|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)"
+    r"[ \t]|#{1,6}(?:[ \t]|$)|[>\[]|<[A-Za-z/!?]|`{3}|~{3}|[-*+](?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$)"
     r"|(?:\*[ \t]*){3,}$|(?:-[ \t]*){3,}$|(?:_[ \t]*){3,}$|=+[ \t]*$"
 )
 _STARTS = frozenset(" \t#>[<`~-*+_=0123456789")
@@ -154,7 +170,7 @@ def _trimmed(text: str) -> str | None:
 
 
 def _firm(char: str) -> bool:
-    return char.isprintable() and not char.isspace()
+    return "!" <= char <= "~" or (char.isprintable() and not char.isspace())
 
 
 def _plain(text: str) -> bool:
@@ -182,14 +198,17 @@ def _heading_text(line: str) -> str | None:
     return _trimmed(text.lstrip(" \t"))
 
 
-def _cut(
-    content: str, lines: list[str], total: int
-) -> tuple[list[tuple[int, int, int]], dict[int, int]] | None:
-    """The body's sections as (heading line or -1, first line, end line), and each fence's end by
-    its opening line; None if the file holds something that could hide or fake a heading."""
+Cut = tuple[list[tuple[int, int, int]], dict[int, int], dict[int, str]]
+
+
+def _cut(content: str, lines: list[str], total: int) -> Cut | None:
+    """The body's sections as (heading line or -1, first line, end line), each fence's end by its
+    opening line and each heading's title by its line; None if the file holds something that
+    could hide or fake a heading."""
     if "\r" in content or "\0" in content:  # markdown-it rewrites these, shifting its lines
         return None
     headings: list[int] = []
+    titles: dict[int, str] = {}
     fence_ends: dict[int, int] = {}
     i = 0
     while i < total:
@@ -198,10 +217,14 @@ def _cut(
             i += 1
             continue
         first = line[0]
+        if first in _NESTS and _nesting(line) >= MAX_PREFIX:
+            return None
         if first == "#":
             if line.startswith("##") and (len(line) == 2 or line[2] in " \t"):
-                if _heading_text(line) is None:
+                title = _heading_text(line)
+                if title is None:
                     return None
+                titles[i] = title
                 headings.append(i)
         elif first in "`~":
             match = _FENCE.match(line)
@@ -230,7 +253,7 @@ def _cut(
         i += 1
     edges = [-1, *headings]
     ends = [*headings, total]
-    return [(h, h + 1, end) for h, end in zip(edges, ends, strict=True)], fence_ends
+    return [(h, h + 1, end) for h, end in zip(edges, ends, strict=True)], fence_ends, titles
 
 
 def _fence_end(lines: list[str], i: int, total: int, char: str, length: int) -> int:
@@ -281,8 +304,11 @@ def _indented_fence_end(lines: list[str], i: int, total: int) -> int:
             inner = line.lstrip(" ")
             if len(line) - len(inner) < lead or inner[0] == "\t":
                 return -1
-            if len(line) - len(inner) == lead and inner[0] == char and _closes(inner, char, length):
-                return j + 1
+            if inner.startswith(char * 3):
+                if len(line) - len(inner) != lead:
+                    return -1  # at the top level it could close the fence, in an item not
+                if _closes(inner, char, length):
+                    return j + 1
         j += 1
     return -1
 
@@ -331,8 +357,8 @@ def _read_section(lines: list[str], start: int, end: int, fence_ends: dict[int, 
     return found
 
 
-_ORDERED_ANY = re.compile(r"(\d{1,9})[.)](?:[ \t]|$)")
-_ORDERED = re.compile(r"(\d{1,9})([.)]) (?=[^ \t])")
+_ORDERED_ANY = re.compile(r"([0-9]{1,9})[.)](?:[ \t]|$)")
+_ORDERED = re.compile(r"([0-9]{1,9})([.)]) (?=[^ \t])")
 # What ends the first paragraph of an item when it stands at the item's text column: a nested
 # list (a bullet, or an ordered one starting at 1; both with text) or a thematic break.
 _NESTED = re.compile(r"(?:[-*+]|1[.)])[ \t]+[^ \t]")
@@ -341,7 +367,7 @@ _NESTED = re.compile(r"(?:[-*+]|1[.)])[ \t]+[^ \t]")
 # the items of a numbered list nested there count as items of the bullet list itself in what
 # `markdown_blocks` reads from the tokens (only bullet lists count as nesting), and the fast
 # reading does not look inside items to do the same.
-_COUNTED = re.compile(r">|\d{1,9}[.)](?:[ \t]|$)")
+_COUNTED = re.compile(r">|[0-9]{1,9}[.)](?:[ \t]|$)")
 
 Marker = tuple[str, int, int]  # list kind ('-' a bullet, '.' or ')' ordered), number, text column
 
