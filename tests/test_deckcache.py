@@ -214,6 +214,23 @@ def test_a_damaged_shipped_parse_means_the_decks_are_parsed(tmp_path, monkeypatc
     assert len(calls) == 1
 
 
+@pytest.mark.parametrize("forged", [5, [5, []], [[["t/alpha"], [], [], True], [["x"]]]])
+def test_a_forged_shipped_entry_means_that_deck_is_parsed_and_cached(tmp_path, monkeypatch, forged) -> None:
+    """An entry of the right file format that `encode` did not write is parsed instead, and the
+    parse goes into the user's cache (the next run parses nothing)."""
+    write(tmp_path, "decks/t/alpha.md", ALPHA)
+    parsed = load_collection(_bundled_dirs(tmp_path), None)
+    build_shipped(tmp_path / "decks", tmp_path / "decks.parsed")
+    index, _, blobs = (tmp_path / "decks.parsed").read_bytes().partition(b"\n")
+    data = json.loads(index)
+    data["entries"][0][2] = forged
+    (tmp_path / "decks.parsed").write_bytes(json.dumps(data).encode() + b"\n" + blobs)
+    calls = counting_parser(monkeypatch)
+    assert load_collection(_bundled_dirs(tmp_path), tmp_path / "cache.json") == parsed
+    assert load_collection(_bundled_dirs(tmp_path), tmp_path / "cache.json") == parsed
+    assert len(calls) == 1
+
+
 def test_a_card_asked_from_a_damaged_blob_comes_from_a_fresh_parse(tmp_path) -> None:
     """One card is decoded alone; when its blob is damaged, the deck is parsed again instead."""
     write(tmp_path, "decks/t/alpha.md", ALPHA)

@@ -62,9 +62,9 @@ def _load_collection(dirs: ContentDirs, cache_path: Path | None) -> Collection:
             reparse = functools.partial(load_deck_file, path, root, bundled)
             parsed = cache.get(key, current, reparse)
             if parsed is None and shipped is not None:
-                parsed = shipped.get(path, root, reparse)
-                if parsed is not None:
-                    cache.put(key, current, parsed)
+                entry = shipped.entry(path, root)
+                if entry is not None:  # kept as the build encoded it: no cards decoded or encoded
+                    parsed = cache.keep(key, current, entry, reparse)
             if parsed is None:
                 misses.append((len(found), key, current, reparse))
                 jobs.append((path, root, bundled))

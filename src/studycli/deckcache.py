@@ -418,11 +418,27 @@ class DeckCache:
     ) -> ParsedDeck:
         """Keep a deck that `encode_deck` encoded (in a parse worker: see `content`) and read it
         back exactly as `get` reads the cache file: the same values, the cards decoded on use."""
-        entry, blob = _loads(encoded[0]), encoded[1]
+        blob = encoded[1]
+        return self.keep(key, current, (_loads(encoded[0]), lambda: blob), reparse) or reparse()
+
+    def keep(
+        self,
+        key: Key,
+        current: Stamp | None,
+        entry: tuple[Any, Callable[[], bytes]],
+        reparse: Callable[[], ParsedDeck],
+    ) -> ParsedDeck | None:
+        """Keep an index entry (as read from JSON) and its blob, and read them back as `get` does;
+        None (and nothing kept) for an entry that does not decode: the file is parsed instead."""
+        value, blob = entry
+        try:
+            parsed = decode(value, blob, reparse)
+        except BAD_ENTRY:
+            return None
         if current is not None:
-            self._new[key] = (current, entry, lambda: blob)
+            self._new[key] = (current, value, blob)
             self._dirty = True
-        return decode(entry, lambda: blob, reparse)
+        return parsed
 
     def save(self) -> None:
         """Write the entries used this run (dropping deleted files); failures are harmless."""
@@ -535,29 +551,36 @@ class ShippedDecks:
                 continue
         return entries
 
-    def get(self, path: Path, root: Path, reparse: Callable[[], ParsedDeck]) -> ParsedDeck | None:
+    def entry(self, path: Path, root: Path) -> tuple[Any, Callable[[], bytes]] | None:
+        """The build's index entry for `path` (moved to where the file is, see `_relocated`) and
+        its card blob, as the user's cache would hold them; None if the file changed since the
+        build or the shipped parse is missing or damaged."""
         if self._entries is None:
             self._entries = self._load()
         try:
             found = self._entries.get(path.relative_to(root).as_posix())
             if found is None or hashlib.sha256(path.read_bytes()).hexdigest() != found[0]:
                 return None
-            parsed = decode(found[1], found[2], reparse)
-        except (OSError, ValueError, *BAD_ENTRY):
+            return _relocated(found[1], path, root), found[2]
+        except (OSError, *BAD_ENTRY):
             return None
-        return _relocated(parsed, path, root)
 
 
-def _relocated(parsed: ParsedDeck, path: Path, root: Path) -> ParsedDeck:
-    """A shipped parse as `decks.load_deck_file` would have made it here: the file's own path on
-    the deck and its diagnostics, and the file-name check run on the installed name."""
-    from dataclasses import replace
-
+def _relocated(value: Any, path: Path, root: Path) -> Any:
+    """A shipped index entry as `decks.load_deck_file` would have made it here: the file's own
+    path on the deck and its diagnostics, and the file-name check run on the installed name. The
+    card blob holds no path, so it is kept as it is. Raises TypeError/ValueError on an entry that
+    `encode` did not write."""
     from .files import name_problem
     from .textsafe import clean
 
+    raw_deck, raw_diags = value
     where = clean(str(path), line=True)
-    diags = tuple(replace(d, path=where) if d.path == SHIPPED_PATH else d for d in parsed.diagnostics)
+    diags = [[where if d[0] == SHIPPED_PATH else d[0], *d[1:]] for d in raw_diags]
     named = name_problem(path, root)
-    deck = replace(parsed.deck, path=Path(where)) if parsed.deck is not None else None
-    return ParsedDeck(deck, (named, *diags) if named else diags)
+    if named is not None:
+        diags.insert(0, [named.path, named.line, named.message, named.severity.value])
+    if raw_deck is None:
+        return [None, diags]
+    head, lists, ids, bundled = raw_deck
+    return [[[*head[:5], str(Path(where))], lists, ids, bundled], diags]
