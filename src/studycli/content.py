@@ -45,18 +45,23 @@ def _load_collection(dirs: ContentDirs, cache_path: Path | None) -> Collection:
     diagnostics: list[Diagnostic] = []
     decks: dict[str, Deck] = {}
     cache = DeckCache(cache_path)
+    # Per deck folder, in order: its own problems (missing, unreadable) and its files' parses.
+    # Files neither cache holds are parsed together, all folders at once (one round of workers),
+    # and put back in their places, so order and overrides are those of a folder-by-folder read.
+    folders: list[tuple[list[Diagnostic], list[ParsedDeck | None]]] = []
+    misses: list[tuple[list[ParsedDeck | None], int, Key, Stamp | None, Callable[[], ParsedDeck]]] = []
+    jobs: list[Job] = []
+    sizes: list[int] = []
     for root, bundled in dirs.decks:
-        if not _usable(root, bundled, "deck", diagnostics):
+        problems: list[Diagnostic] = []
+        found: list[ParsedDeck | None] = []
+        folders.append((problems, found))
+        if not _usable(root, bundled, "deck", problems):
             continue
         # The bundled decks of an installed package come parsed by its build (first run, or the
         # first run after a parser change): read, not parsed, when the file is unchanged.
         shipped = ShippedDecks(root.with_name(root.name + SHIPPED_SUFFIX)) if bundled else None
-        found: list[ParsedDeck | None] = []
-        # files neither cache holds: parsed below
-        misses: list[tuple[int, Key, Stamp | None, Callable[[], ParsedDeck]]] = []
-        jobs: list[Job] = []
-        sizes: list[int] = []
-        for path in iter_deck_files(root, diagnostics):
+        for path in iter_deck_files(root, problems):
             key = (os.path.abspath(path), deck_id_for(path, root), bundled)  # no syscalls per file
             current = stamp(path)
             reparse = functools.partial(load_deck_file, path, root, bundled)
@@ -66,18 +71,20 @@ def _load_collection(dirs: ContentDirs, cache_path: Path | None) -> Collection:
                 if entry is not None:  # kept as the build encoded it: no cards decoded or encoded
                     parsed = cache.keep(key, current, entry, reparse)
             if parsed is None:
-                misses.append((len(found), key, current, reparse))
+                misses.append((found, len(found), key, current, reparse))
                 jobs.append((path, root, bundled))
                 sizes.append(current[0] if current is not None else 0)
             found.append(parsed)
-        parsed_now: list[Encoded] = []
-        if jobs:  # only then: a warm start imports no process pool
-            from .parsepool import parse_deck_files
+    parsed_now: list[Encoded] = []
+    if jobs:  # only then: a warm start imports no process pool
+        from .parsepool import parse_deck_files
 
-            parsed_now = parse_deck_files(jobs, sizes, _parse_encoded)
-        for (index, key, current, again), encoded in zip(misses, parsed_now, strict=True):
-            # Read back as a warm start reads its cache: the cards are decoded when first used.
-            found[index] = cache.put_encoded(key, current, encoded, again)
+        parsed_now = parse_deck_files(jobs, sizes, _parse_encoded)
+    for (found, index, key, current, again), encoded in zip(misses, parsed_now, strict=True):
+        # Read back as a warm start reads its cache: the cards are decoded when first used.
+        found[index] = cache.put_encoded(key, current, encoded, again)
+    for problems, found in folders:
+        diagnostics.extend(problems)
         for parsed in found:
             assert parsed is not None  # every miss was parsed just above
             diagnostics.extend(parsed.diagnostics)
