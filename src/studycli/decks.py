@@ -279,7 +279,7 @@ def _parse_card(
 ) -> Card | None:
     line_no = body_line + section.heading_line
     title = section.title
-    anchor_match = _ANCHOR.search(title)
+    anchor_match = _ANCHOR.search(title) if "{#" in title else None
     if anchor_match:
         anchor = anchor_match.group(1)
         question = title[: anchor_match.start()].strip()
@@ -337,7 +337,7 @@ def _deciding_block(blocks: Sequence[Block]) -> tuple[str, int] | None:
     followed by a task list (rubric), or a task list (multiple choice). Anything after it is text."""
     for i, block in enumerate(blocks):
         if block.kind == "paragraph":
-            if _EQUALS.match(block.text):
+            if block.text[:1] == "=" and _EQUALS.match(block.text):
                 return "numeric", i
             if _is_key_points(block.text) and i + 1 < len(blocks) and _is_task_list(blocks[i + 1]):
                 return "rubric", i
@@ -372,9 +372,11 @@ def _basic_card(base: Card, section: _Section, lines: list[str], body_line: int,
             continue
         text = block.text
         where = body_line + block.start
-        if "\n" not in text.strip() and _is_duration_line(text):
+        if ":" in text and "\n" not in text.strip() and _is_duration_line(text):
             report(where, "'Time:' is for numeric cards: add an '= value ± tolerance' line above it")
             return None
+        if "\n=" not in text:  # no continuation line starts with '=' (the usual case): skip the loop
+            continue
         for offset, line in enumerate(text.split("\n")[1:], start=1):
             if _CONTINUED_EQUALS.match(line):
                 report(
