@@ -262,6 +262,21 @@ def test_plain_deck_shapes_take_the_fast_reading(monkeypatch) -> None:
     assert found[9].text == "= 42 ± 1\nTime: 60 s"
 
 
+@pytest.fixture
+def asked(monkeypatch) -> list[int]:
+    """The line offset of each text `blocks` hands to markdown-it (the test's own calls to
+    `markdown_blocks`, made through the module's name here, are not counted)."""
+    offsets: list[int] = []
+    real = markdown_blocks
+
+    def spy(text: str, offset: int = 0) -> list[Block]:
+        offsets.append(offset)
+        return real(text, offset)
+
+    monkeypatch.setattr(mdblocks, "markdown_blocks", spy)
+    return offsets
+
+
 @pytest.mark.parametrize(
     "content",
     [
@@ -273,17 +288,9 @@ def test_plain_deck_shapes_take_the_fast_reading(monkeypatch) -> None:
         "~~~\n## in code\n\t~~~\n## after\n",  # a closing fence behind a tab
     ],
 )
-def test_a_file_that_could_hide_a_heading_is_read_by_markdown_it(content: str, monkeypatch) -> None:
-    calls: list[int] = []
-    real = markdown_blocks
-
-    def whole(text: str, offset: int = 0) -> list[Block]:
-        calls.append(offset)
-        return real(text, offset)
-
-    monkeypatch.setattr(mdblocks, "markdown_blocks", whole)
-    assert blocks(content) == real(content)
-    assert calls == [0] and len(content) > 0
+def test_a_file_that_could_hide_a_heading_is_read_by_markdown_it(content: str, asked: list[int]) -> None:
+    assert blocks(content) == markdown_blocks(content)
+    assert asked == [0] and len(content) > 0  # once, for the whole file
 
 
 @pytest.mark.parametrize(
@@ -325,18 +332,10 @@ def test_a_reference_definition_cannot_hide_a_heading() -> None:
     assert [b.text for b in found if b.kind == "card"] == ["inside a title?", "Next"]
 
 
-def test_a_section_of_another_shape_goes_alone_to_markdown_it(monkeypatch) -> None:
-    offsets: list[int] = []
-    real = markdown_blocks
-
-    def spy(text: str, offset: int = 0) -> list[Block]:
-        offsets.append(offset)
-        return real(text, offset)
-
-    monkeypatch.setattr(mdblocks, "markdown_blocks", spy)
+def test_a_section_of_another_shape_goes_alone_to_markdown_it(asked: list[int]) -> None:
     content = "## Plain\nText.\n\n## Quoted\n> a quote\n\n## Plain again\nMore.\n"
-    assert blocks(content) == real(content)
-    assert offsets == [4]  # the second section alone, its lines shifted to their place
+    assert blocks(content) == markdown_blocks(content)
+    assert asked == [4]  # the second section alone, its lines shifted to their place
 
 
 def test_decks_parse_the_same_through_either_reading(monkeypatch) -> None:
