@@ -126,8 +126,170 @@ def _list_items(tokens: Sequence[Any], start: int) -> list[tuple[int, str]]:
 # --- the fast reading ------------------------------------------------------------------------------
 
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)")
-# The start of an HTML block (a tag, a closing tag, a comment, a declaration or an instruction).
-_HTML = re.compile(r"<[A-Za-z/!?]")
+# Every HTML element name, current and obsolete. CommonMark opens an HTML block at a tag with one
+# of some of these names (its list has grown between versions), at '<!' or '<?', or at a line
+# that is one complete tag; `_html_start` says yes to all of those and to more.
+_HTML_NAMES = frozenset(
+    [
+        "a",
+        "abbr",
+        "acronym",
+        "address",
+        "applet",
+        "area",
+        "article",
+        "aside",
+        "audio",
+        "b",
+        "base",
+        "basefont",
+        "bdi",
+        "bdo",
+        "bgsound",
+        "big",
+        "blink",
+        "blockquote",
+        "body",
+        "br",
+        "button",
+        "canvas",
+        "caption",
+        "center",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "data",
+        "datalist",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "embed",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "font",
+        "footer",
+        "form",
+        "frame",
+        "frameset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "i",
+        "iframe",
+        "image",
+        "img",
+        "input",
+        "ins",
+        "isindex",
+        "kbd",
+        "keygen",
+        "label",
+        "legend",
+        "li",
+        "link",
+        "listing",
+        "main",
+        "map",
+        "mark",
+        "marquee",
+        "math",
+        "menu",
+        "menuitem",
+        "meta",
+        "meter",
+        "multicol",
+        "nav",
+        "nextid",
+        "nobr",
+        "noembed",
+        "noframes",
+        "noscript",
+        "object",
+        "ol",
+        "optgroup",
+        "option",
+        "output",
+        "p",
+        "param",
+        "picture",
+        "plaintext",
+        "pre",
+        "progress",
+        "q",
+        "rb",
+        "rp",
+        "rt",
+        "rtc",
+        "ruby",
+        "s",
+        "samp",
+        "script",
+        "search",
+        "section",
+        "select",
+        "slot",
+        "small",
+        "source",
+        "spacer",
+        "span",
+        "strike",
+        "strong",
+        "style",
+        "sub",
+        "summary",
+        "sup",
+        "svg",
+        "table",
+        "tbody",
+        "td",
+        "template",
+        "textarea",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "title",
+        "tr",
+        "track",
+        "tt",
+        "u",
+        "ul",
+        "var",
+        "video",
+        "wbr",
+        "xmp",
+    ]
+)
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _html_start(text: str) -> bool:
+    """True if `text` (from its first '<') might open an HTML block in some CommonMark version:
+    '<!' or '<?', a tag named like an HTML element, or a tag on a line that ends in '>' (a lone
+    complete tag). `<function <lambda>>: ...` in prose is text."""
+    if text[1:2] in ("!", "?"):
+        return True
+    match = _TAG.match(text)
+    return match is not None and (match.group(1).lower() in _HTML_NAMES or text.rstrip().endswith(">"))
+
+
 # Outside fences, a line that starts (after any indent) like one of these can hide a heading from
 # the cut or make one, so the file goes to markdown-it: an HTML block, an underline, an indented
 # '#' (a heading, if its indent is not a list item's). Link reference definitions cannot: a
@@ -151,7 +313,7 @@ def _nesting(line: str) -> int:
 _UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*$")
 # A line (with no indent) that starts a block other than a paragraph line, or that might.
 _NOT_PLAIN = re.compile(
-    r"[ \t]|#{1,6}(?:[ \t]|$)|[>\[]|<[A-Za-z/!?]|`{3}|~{3}|[-*+](?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$)"
+    r"[ \t]|#{1,6}(?:[ \t]|$)|[>\[]|`{3}|~{3}|[-*+](?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$)"
     r"|(?:\*[ \t]*){3,}$|(?:-[ \t]*){3,}$|(?:_[ \t]*){3,}$|=+[ \t]*$"
 )
 _STARTS = frozenset(" \t#>[<`~-*+_=0123456789")
@@ -175,6 +337,8 @@ def _firm(char: str) -> bool:
 
 def _plain(text: str) -> bool:
     """True if `text` (not blank) is a line of paragraph text wherever it stands."""
+    if text[0] == "<":
+        return not _html_start(text)
     return text[0] not in _STARTS or _NOT_PLAIN.match(text) is None
 
 
@@ -246,9 +410,9 @@ def _cut(content: str, lines: list[str], total: int) -> Cut | None:
                     return None
                 i = j
                 continue
-            if rest and (rest[0] == "#" or _HTML.match(rest) or _UNDERLINE.match(rest)):
+            if rest and (rest[0] == "#" or (rest[0] == "<" and _html_start(rest)) or _UNDERLINE.match(rest)):
                 return None
-        elif (first == "<" and _HTML.match(line)) or (first in "=-" and _UNDERLINE.match(line)):
+        elif (first == "<" and _html_start(line)) or (first in "=-" and _UNDERLINE.match(line)):
             return None
         i += 1
     edges = [-1, *headings]
@@ -363,10 +527,11 @@ _ORDERED = re.compile(r"([0-9]{1,9})([.)]) (?=[^ \t])")
 # list (a bullet, or an ordered one starting at 1; both with text) or a thematic break.
 _NESTED = re.compile(r"(?:[-*+]|1[.)])[ \t]+[^ \t]")
 
-# Inside a bullet item, a numbered list (or a quote, which may hold one) is left to markdown-it:
-# the items of a numbered list nested there count as items of the bullet list itself in what
-# `markdown_blocks` reads from the tokens (only bullet lists count as nesting), and the fast
-# reading does not look inside items to do the same.
+# Inside a bullet item, the items of a numbered list nested there count as items of the bullet
+# list itself in what `markdown_blocks` reads from the tokens (only bullet lists count as nesting:
+# the card parser has always read lists this way). The fast reading does the same for one shape,
+# a numbered list right at the item's text column after its first paragraph (`_read_counted`);
+# any other line that could hold a numbered list there (a number, a quote) is left to markdown-it.
 _COUNTED = re.compile(r">|[0-9]{1,9}[.)](?:[ \t]|$)")
 
 Marker = tuple[str, int, int]  # list kind ('-' a bullet, '.' or ')' ordered), number, text column
@@ -392,6 +557,57 @@ def _ends_paragraph(line: str, i: int, fence_ends: dict[int, int]) -> bool:
     return marker is not None and (marker[0] == "-" or marker[1] == 1)
 
 
+def _read_counted(
+    lines: list[str], i: int, end: int, column: int, marker: Marker
+) -> tuple[int, bool, list[tuple[int, str]]] | None:
+    """A numbered list nested in a bullet item at the item's text `column`, starting at line `i`:
+    each of its items' first line and first-paragraph text, as `markdown_blocks` counts them into
+    the bullet list (see _COUNTED). Items are `N. text` at `column`, wrapped at their own text
+    column; a blank line may end the list. Returns the first line after it, whether a blank line
+    came last, and the items; None for any other shape (a lazy line, a second paragraph in an
+    item, a deeper list)."""
+    delimiter = marker[0]
+    found: list[tuple[int, str]] = []
+    while True:  # lines[i] is an item: `column` spaces, then its marker and text
+        text_column = column + marker[2]
+        content = lines[i][text_column:]
+        if not _plain(content):
+            return None
+        texts = [content]
+        first, blank = i, False
+        i += 1
+        while i < end:
+            line = lines[i]
+            if not line.strip(" \t"):
+                blank = True
+            elif not blank and line.startswith(" " * text_column) and line[text_column] not in " \t":
+                if not _continues(line[text_column:]):
+                    break
+                texts.append(line[text_column:])
+            else:
+                break
+            i += 1
+        text = _trimmed("\n".join(texts))
+        if text is None:
+            return None
+        found.append((first, text))
+        if i >= end:
+            return i, blank, found
+        line = lines[i]
+        lead = len(line) - len(line.lstrip(" "))
+        if lead == column and line[column] not in " \t":
+            following = _marker(line[column:])
+            if following is not None and following[0] == delimiter:
+                marker = following
+                continue  # the next item (a blank line between keeps one, loose, list)
+            if blank and following is None and _plain(line[column:]):
+                return i, blank, found  # a paragraph of the bullet item: its caller reads on
+            return None
+        if lead == 0 and (blank or _marker(line) is not None):
+            return i, blank, found  # the next bullet item, or a block at the margin after a blank
+        return None
+
+
 def _read_list(
     lines: list[str], start: int, end: int, fence_ends: dict[int, int], marker: Marker
 ) -> Block | None:
@@ -407,8 +623,10 @@ def _read_list(
         if not (_plain(content) or (kind == "-" and _TASK_ITEM.match(content))):
             return None
         texts = [content]
+        counted: list[tuple[int, str]] = []  # a nested numbered list's items: see _COUNTED
         in_paragraph = True  # still in the item's first paragraph
         blank = False
+        unread = False  # whether anything after that paragraph has been passed over unread
         i += 1
         while i < end:
             line = lines[i]
@@ -418,6 +636,15 @@ def _read_list(
                 lead = len(line) - len(line.lstrip(" "))
                 if line[lead] == "\t" or lead < column:
                     return None  # a tab, or less than the item's indent: left to markdown-it
+                nested = _marker(line[column:]) if kind == "-" and lead == column and not unread else None
+                if nested is not None and nested[0] != "-" and (blank or nested[1] == 1):
+                    read = _read_counted(lines, i, end, column, nested)
+                    if read is None:
+                        return None
+                    i, blank, found = read
+                    counted.extend(found)
+                    in_paragraph, unread = False, True
+                    continue
                 if in_paragraph:
                     if lead > column:
                         return None
@@ -431,7 +658,7 @@ def _read_list(
                     in_paragraph = False  # a nested list or a fence starts: not read
                 if kind == "-" and _COUNTED.match(line, lead):
                     return None  # see _COUNTED
-                blank = False
+                blank, unread = False, True
             elif _marker(line) is not None or i in fence_ends or (line[0] == "#" and _HEADING.match(line)):
                 break  # the next item, another list, or a block that ends this one
             elif blank:
@@ -445,6 +672,7 @@ def _read_list(
         if text is None:
             return None
         items.append((first, text))
+        items.extend(counted)
         following = _marker(lines[i]) if i < end else None
         if following is not None and following[0] == kind and following[2] == column:
             continue
