@@ -8,9 +8,10 @@ thirds of the cost of parsing a deck with no cache. Most deck text is made of a 
 lines alone, so `blocks` reads those shapes itself and hands everything else to markdown-it:
 
 - the body is cut at its `## ` headings. That cut is exact only when nothing in the file can hide a
-  heading or make one (an HTML block, an underlined heading, an indented heading, an indented
-  fence whose extent depends on the list it may sit in); a file holding any of those is parsed
-  whole by markdown-it;
+  heading or make one (a line that may open an HTML block, an underlined heading, an indented
+  heading, an indented fence whose extent depends on the list it may sit in, containers nested
+  deep enough to reach markdown-it's nesting limit); a file holding any of those is parsed whole
+  by markdown-it;
 - a section is read line by line when every line outside its fences has one of the plain shapes;
   any other line (a quote, a `*` list, text indented off its item's column...) sends that
   section, alone, to markdown-it. A section starts after a top-level heading, where markdown-it's
@@ -106,7 +107,10 @@ def markdown_blocks(content: str, offset: int = 0) -> list[Block]:
 
 
 def _list_items(tokens: Sequence[Any], start: int) -> list[tuple[int, str]]:
-    """(line, inline text) of each item of the list opened at tokens[start]."""
+    """(line, inline text) of each item of the list opened at tokens[start].
+
+    Only bullet lists count as nesting here, so the items of a numbered list inside an item count
+    as this list's own: the card parser has always read lists this way (see `_COUNTED`)."""
     items: list[tuple[int, str]] = []
     depth = 0
     for token in tokens[start:]:
