@@ -406,13 +406,6 @@ class DeckCache:
         self._new_plans[key] = (current, encode_plan(value))
         self._dirty = True
 
-    def put(self, key: Key, current: Stamp | None, value: ParsedDeck) -> None:
-        if current is None:
-            return
-        entry, blob = encode(value)
-        self._new[key] = (current, entry, lambda: blob)
-        self._dirty = True
-
     def put_encoded(
         self, key: Key, current: Stamp | None, encoded: Encoded, reparse: Callable[[], ParsedDeck]
     ) -> ParsedDeck:

@@ -294,10 +294,6 @@ def _html_start(text: str) -> bool:
     return match is not None and (match.group(1).lower() in _HTML_NAMES or text.rstrip().endswith(">"))
 
 
-# Outside fences, a line that starts (after any indent) like one of these can hide a heading from
-# the cut or make one, so the file goes to markdown-it: an HTML block, an underline, an indented
-# '#' (a heading, if its indent is not a list item's). Link reference definitions cannot: a
-# heading line ends one, as it ends a paragraph.
 # markdown-it stops reading containers nested 20 levels deep (a list is two, a quote one) and
 # lets the outermost run to the end of the file, over any heading. Each level takes at least
 # about a column of the line that opens it (indent, '>' or a list marker), so a file with a line
@@ -314,6 +310,10 @@ def _nesting(line: str) -> int:
     return end + 3 * line.count("\t", 0, end)
 
 
+# Outside fences, a line that starts (after any indent) like one of these can hide a heading from
+# the cut or make one, so the file goes to markdown-it: an HTML block, an underline, an indented
+# '#' (a heading, if its indent is not a list item's). Link reference definitions cannot: a
+# heading line ends one, as it ends a paragraph.
 _UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*$")
 # A line (with no indent) that starts a block other than a paragraph line, or that might.
 _NOT_PLAIN = re.compile(
